@@ -1,0 +1,138 @@
+"""Read-only queries on the published warehouse: the only place the web app and
+the reports read measure results.
+
+A Warehouse opens the published file read-only, so any number of readers can run
+while a refresh builds the next file; a refresh publishes by os.replace(), and a
+reader that opens after that sees the new file whole.
+
+Result tables (written by warehouse/build.py):
+  measure_catalogue  one row per measure: metadata and status (ok / skipped / failed)
+  measure_values     measure_id, period_end, org_level, org_unit, org_unit_name,
+                     parent_unit, numerator, denominator, value, target, rag
+  org_units          org_level, org_unit, org_unit_name, parent_level, parent_unit
+  refresh_info       key, value (built_at, la_code, la_name, population_year...)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from headway.errors import HeadwayError
+from headway.measures.rag import direction
+
+ORG_LEVELS = ("authority", "service", "team", "worker")
+
+
+@dataclass(frozen=True)
+class Point:
+    period_end: dt.date
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    target: float | None
+    rag: str | None
+
+
+class Warehouse:
+    """The published warehouse, open read-only. Use as a context manager."""
+
+    def __init__(self, path: Path):
+        if not Path(path).exists():
+            raise HeadwayError(
+                f"No published warehouse at {path}. Run `headway load` and `headway refresh` first."
+            )
+        self.con = duckdb.connect(str(path), read_only=True)
+
+    def __enter__(self) -> "Warehouse":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def _rows(self, sql: str, params: list | None = None) -> list[dict]:
+        cur = self.con.execute(sql, params or [])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    # --- what was built -------------------------------------------------
+    def info(self) -> dict[str, str]:
+        return {r["key"]: r["value"] for r in self._rows("SELECT key, value FROM refresh_info")}
+
+    def periods(self) -> list[dt.date]:
+        return [r["period_end"] for r in self._rows(
+            "SELECT DISTINCT period_end FROM measure_values ORDER BY period_end")]
+
+    def latest_period(self) -> dt.date | None:
+        periods = self.periods()
+        return periods[-1] if periods else None
+
+    def measures(self) -> list[dict]:
+        return self._rows("SELECT * FROM measure_catalogue ORDER BY sort_order, measure_id")
+
+    def measure(self, measure_id: str) -> dict | None:
+        rows = self._rows("SELECT * FROM measure_catalogue WHERE measure_id = ?", [measure_id])
+        return rows[0] if rows else None
+
+    def org_units(self, org_level: str, parent_unit: str | None = None) -> list[dict]:
+        sql = "SELECT * FROM org_units WHERE org_level = ?"
+        params: list = [org_level]
+        if parent_unit is not None:
+            sql += " AND parent_unit = ?"
+            params.append(parent_unit)
+        return self._rows(sql + " ORDER BY org_unit_name", params)
+
+    def org_unit(self, org_level: str, org_unit: str) -> dict | None:
+        rows = self._rows("SELECT * FROM org_units WHERE org_level = ? AND org_unit = ?",
+                          [org_level, org_unit])
+        return rows[0] if rows else None
+
+    # --- series -----------------------------------------------------------
+    def series(self, measure_id: str, org_level: str = "authority", org_unit: str | None = None,
+               until: dt.date | None = None) -> list[Point]:
+        sql = """SELECT period_end, numerator, denominator, value, target, rag
+                 FROM measure_values WHERE measure_id = ? AND org_level = ?"""
+        params: list = [measure_id, org_level]
+        if org_unit is not None:
+            sql += " AND org_unit = ?"
+            params.append(org_unit)
+        if until is not None:
+            sql += " AND period_end <= ?"
+            params.append(until)
+        return [Point(**r) for r in self._rows(sql + " ORDER BY period_end", params)]
+
+    def breakdown(self, measure_id: str, period_end: dt.date, org_level: str = "team",
+                  parent_unit: str | None = None) -> list[dict]:
+        """One row per org unit at a level for one period (e.g. every team)."""
+        sql = """SELECT org_unit, org_unit_name, parent_unit, numerator, denominator, value, target, rag
+                 FROM measure_values WHERE measure_id = ? AND period_end = ? AND org_level = ?"""
+        params: list = [measure_id, period_end, org_level]
+        if parent_unit is not None:
+            sql += " AND parent_unit = ?"
+            params.append(parent_unit)
+        return self._rows(sql + " ORDER BY org_unit_name", params)
+
+    def scorecard(self, org_level: str = "authority", org_unit: str | None = None,
+                  period_end: dt.date | None = None) -> list[dict]:
+        """Every measure at one org unit: latest value, target, RAG, direction, 12-month trend."""
+        period_end = period_end or self.latest_period()
+        cards = []
+        for m in self.measures():
+            points = self.series(m["measure_id"], org_level, org_unit, until=period_end)
+            latest = points[-1] if points else None
+            three = points[-4] if len(points) >= 4 else None
+            twelve = points[-13] if len(points) >= 13 else None
+            cards.append({
+                **m,
+                "latest": latest,
+                "trend": points[-12:],
+                "direction_3m": direction(latest and latest.value, three and three.value, m["polarity"]),
+                "direction_12m": direction(latest and latest.value, twelve and twelve.value, m["polarity"]),
+            })
+        return cards
