@@ -1,0 +1,39 @@
+# Two commands on a fresh machine:
+#   make demo              synthetic authority -> warehouse -> committee pack -> dashboard
+#   make test              the whole test suite (installs Chromium for the browser tests)
+# Everything installs into .venv; the demo writes into ./workspace (HEADWAY_WORKSPACE to move it).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NO_SERVE ?=
+DEMO_FLAGS := $(if $(NO_SERVE),--no-serve,)
+
+.PHONY: demo test install chromium benchmark clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium drives the browser tests (Playwright's own browser download
+# does not work on a closed network).
+chromium:
+	@test -x /usr/bin/chromium && test -x /usr/bin/pdftotext || \
+	  ( apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null )
+
+demo: $(STAMP)
+	$(BIN)/headway demo $(DEMO_FLAGS)
+
+test: $(STAMP) chromium
+	$(BIN)/python -m pytest
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf workspace build dist .pytest_cache

@@ -1,0 +1,101 @@
+"""Time Headway end to end on a large synthetic authority.
+
+    .venv/bin/python benchmarks/run.py [--children N] [--work DIR] [--keep]
+
+Each step (synth, load, refresh, export) runs in a fresh Python process, so its
+wall time includes start-up and its peak memory (max RSS) is its own. Prints a
+Markdown table; paste it into benchmarks/RESULTS.md with the date and machine.
+The target (issue 2): load + refresh + measures for at least 7 million input
+rows in 15 s or less on the 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+STEP = """
+import json, resource, sys, time
+from pathlib import Path
+from headway.config import load_settings
+started = time.perf_counter()
+step, work, children = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+settings = load_settings(work / "workspace")
+extra = {}
+if step == "synth":
+    from headway.synth import generate
+    written = generate(work / "returns", children=children)
+    extra["rows"] = sum(written.values())
+    extra["files"] = len(written)
+elif step == "load":
+    from headway.warehouse.staging import load_files
+    results = load_files([work / "returns"], settings)
+    extra["rows"] = sum(r.rows_accepted for r in results)
+elif step == "refresh":
+    from headway.warehouse.build import refresh
+    result = refresh(settings)
+    extra["summary"] = result.summary()
+elif step == "export":
+    from headway.measures.export import export_csv
+    extra["rows"] = export_csv(settings.warehouse_path, work / "measures.csv")
+seconds = time.perf_counter() - started
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"step": step, "seconds": seconds, "peak_mb": peak_mb, **extra}))
+"""
+
+
+def run_step(step: str, work: Path, children: int) -> dict:
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", STEP, step, str(work), str(children)],
+                         check=True, capture_output=True, text=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["wall"] = time.perf_counter() - started  # includes interpreter start-up and imports
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--children", type=int, default=1_500_000,
+                        help="children aged 0-17 in the synthetic authority")
+    parser.add_argument("--work", type=Path, default=None, help="working directory (default: a temp dir)")
+    parser.add_argument("--keep", action="store_true", help="keep the working directory")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="headway-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        results = [run_step(step, work, args.children) for step in ("synth", "load", "refresh", "export")]
+        report(results, args.children, work)
+    finally:
+        if not args.keep and args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def report(results: list[dict], children: int, work: Path) -> None:
+    by_step = {r["step"]: r for r in results}
+    rows = by_step["synth"].get("rows", 0)
+    size_mb = sum(p.stat().st_size for p in (work / "returns").rglob("*") if p.is_file()) / 1e6
+    print(f"\nHeadway benchmark, {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"Synthetic authority: {children:,} children; {by_step['synth'].get('files')} files, "
+          f"{rows:,} input rows, {size_mb:,.0f} MB\n")
+    print("| step | seconds (in process) | wall seconds (with start-up) | peak memory MB | detail |")
+    print("|---|---:|---:|---:|---|")
+    for r in results:
+        detail = r.get("summary") or (f"{r['rows']:,} rows" if "rows" in r else "")
+        print(f"| {r['step']} | {r['seconds']:.1f} | {r['wall']:.1f} | {r['peak_mb']:,.0f} | {detail} |")
+    pipeline = sum(by_step[s]["seconds"] for s in ("load", "refresh"))
+    print(f"\nload + refresh (warehouse and every measure): {pipeline:.1f} s "
+          f"against a target of 15 s: ratio {pipeline / 15:.2f}")
+    print(f"input rows per second through load + refresh: {rows / pipeline:,.0f}")
+
+
+if __name__ == "__main__":
+    main()

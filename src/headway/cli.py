@@ -1,0 +1,161 @@
+"""The `headway` command. Each command is a thin wrapper: parse options, call one
+function in the package, print what happened. Errors a user can fix (a bad file,
+no warehouse yet) print as one clear message and exit with status 1; anything
+else is a bug and shows its traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from headway.config import load_settings
+from headway.errors import FileRejected, HeadwayError
+
+
+class HeadwayGroup(click.Group):
+    """Turns HeadwayError into a clean message instead of a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except FileRejected as exc:
+            click.echo(f"Nothing was loaded: {len(exc.errors)} problem(s) found.", err=True)
+            for error in exc.errors:
+                click.echo(f"  {error}", err=True)
+            sys.exit(1)
+        except HeadwayError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+
+
+workspace_option = click.option(
+    "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Workspace directory (default: $HEADWAY_WORKSPACE or ./workspace).")
+
+
+@click.group(cls=HeadwayGroup)
+@click.version_option(package_name="headway")
+def main():
+    """Headway: children's services performance and improvement."""
+
+
+@main.command()
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write the synthetic returns into.")
+@click.option("--children", default=60_000, show_default=True, help="Children aged 0-17 in the authority.")
+@click.option("--years", default=3, show_default=True, help="Collection years to write.")
+@click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same files).")
+@click.option("--last-year", default=2026, show_default=True,
+              help="Last collection year, as the year it ends (2026 = 2025/26).")
+def synth(out, children, years, seed, last_year):
+    """Write a synthetic local authority's returns (no real child's data)."""
+    from headway.synth import generate
+
+    started = time.perf_counter()
+    written = generate(out, children=children, years=years, seed=seed, last_year=last_year, progress=True)
+    rows = sum(written.values())
+    click.echo(f"Wrote {len(written)} files, {rows:,} rows, to {out} in {time.perf_counter() - started:.1f}s")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--year", type=int, default=None,
+              help="Collection year of every file given, as the year it ends (2026 = 2025/26).")
+@workspace_option
+def load(paths, year, workspace):
+    """Read returns (files or directories) into the workspace's staging area."""
+    from headway.warehouse.staging import load_files
+
+    settings = load_settings(workspace)
+    results = load_files(list(paths), settings, year=year, progress=True)
+    for r in results:
+        click.echo(f"  {r.file}: {r.format}, {r.rows_read:,} rows read, {r.rows_accepted:,} accepted")
+    click.echo(f"Loaded {len(results)} file(s) into {settings.staging_dir}. Run `headway refresh` next.")
+
+
+@main.command()
+@workspace_option
+def refresh(workspace):
+    """Build a new warehouse from staging, compute every measure, publish it atomically."""
+    from headway.warehouse.build import refresh as run_refresh
+
+    settings = load_settings(workspace)
+    result = run_refresh(settings, progress=True)
+    click.echo(f"Published {result.path} in {result.seconds:.1f}s: {result.summary()}")
+
+
+@main.group()
+def measures():
+    """Measure results."""
+
+
+@measures.command("export")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@workspace_option
+def measures_export(out, workspace):
+    """Write every measure value (measure, month, org unit) to a CSV file."""
+    from headway.measures.export import export_csv
+
+    settings = load_settings(workspace)
+    rows = export_csv(settings.warehouse_path, out)
+    click.echo(f"Wrote {rows:,} rows to {out}")
+
+
+@measures.command("docs")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/measures.md"),
+              show_default=True)
+def measures_docs(out):
+    """Write the measure catalogue as Markdown (docs/measures.md)."""
+    from headway.measures.catalogue import load_catalogue, render_markdown
+
+    measures = load_catalogue()
+    out.write_text(render_markdown(measures), encoding="utf-8")
+    click.echo(f"Wrote {len(measures)} measures to {out}")
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Directory for the pack (default: the workspace's reports/).")
+@workspace_option
+def report(out, workspace):
+    """Write the committee pack (PDF and HTML)."""
+    from headway.reports.committee import write_pack
+
+    settings = load_settings(workspace)
+    written = write_pack(settings, out or settings.reports_dir)
+    for kind, path in written.items():
+        click.echo(f"  {kind}: {path}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@workspace_option
+def serve(host, port, workspace):
+    """Serve the dashboard."""
+    from headway.web.server import serve as run_server
+
+    settings = load_settings(workspace)
+    click.echo(f"Headway dashboard on http://{host}:{port}/  (Ctrl+C to stop)")
+    run_server(settings, host=host, port=port)
+
+
+@main.command()
+@click.option("--no-serve", is_flag=True, help="Stop after writing the outputs.")
+@click.option("--children", default=60_000, show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@workspace_option
+def demo(no_serve, children, port, workspace):
+    """Synthetic authority in, warehouse, committee pack and dashboard out."""
+    from headway.demo import run_demo
+
+    settings = load_settings(workspace)
+    run_demo(settings, children=children, serve=not no_serve, port=port)
+
+
+if __name__ == "__main__":
+    main()

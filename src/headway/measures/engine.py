@@ -1,0 +1,244 @@
+"""The measure engine: every measure's cases in, every monthly series out.
+
+1. Cases. Each measure's SQL (catalogue.py) lists its cases; they are gathered
+   into two tables, rolling_cases (one dated event each) and snapshot_cases (one
+   start..end span each), tagged with the measure ID. A measure whose sources were
+   not loaded is skipped, one whose SQL fails is marked failed; neither stops the rest.
+2. Attribution. Each case is credited to the worker who held the child's case on
+   the day it counts (the event date, or the month end for a snapshot) and so to
+   that worker's team and service; a child nobody held is "Not allocated".
+3. One pass. Events are counted per month and worker, then summed over each
+   12-month window; snapshots are counted per month end and worker (a child once
+   per measure and month). One GROUPING SETS query rolls worker counts up to team,
+   service and authority, and a last step turns counts into values, targets and RAG.
+
+Rates per 10,000 divide by the ONS 0-17 population, which exists only for the
+whole authority: below it a rate measure keeps its numerator (the children) and
+leaves value empty rather than invent a team's population.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import duckdb
+
+from headway.measures.catalogue import REQUIRED_COLUMNS, Measure
+
+log = logging.getLogger(__name__)
+
+# rag.rag() in SQL, over columns value, target, tolerance and polarity
+# (tests/test_measures.py holds the two equal).
+GAP_SQL = "CASE polarity WHEN 'higher_is_better' THEN value - target ELSE target - value END"
+RAG_SQL = f"""CASE WHEN value IS NULL OR target IS NULL OR polarity = 'context' THEN NULL
+                   WHEN {GAP_SQL} >= 0 THEN 'G'
+                   WHEN -({GAP_SQL}) <= coalesce(tolerance, 0) THEN 'A'
+                   ELSE 'R' END"""
+NOT_ALLOCATED = "UNALLOCATED"
+NOT_ALLOCATED_NAME = "Not allocated"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    measure: Measure
+    status: str  # ok | skipped | failed
+    message: str | None = None
+    cases: int = 0
+
+
+def compute_measures(con, measures: list[Measure], targets: dict | None = None) -> list[Outcome]:
+    """Fill measure_values and measure_catalogue from the model tables, `periods`
+    (period_end, window_start, first_data_day) and `period_population`."""
+    con.execute("""
+        CREATE TEMP TABLE rolling_cases (measure_id VARCHAR, child_id VARCHAR, event_date DATE,
+                                         numerator BOOLEAN, denominator BOOLEAN);
+        CREATE TEMP TABLE snapshot_cases (measure_id VARCHAR, child_id VARCHAR, start_date DATE,
+                                          end_date DATE, numerator BOOLEAN, denominator BOOLEAN);
+    """)
+    outcomes = [_collect_cases(con, m) for m in measures]
+    _write_measure_settings(con, outcomes, targets or {})
+    _attribute_and_count(con)
+    _roll_up_and_judge(con)
+    _write_catalogue(con, outcomes)
+    return outcomes
+
+
+# --- 1. cases ------------------------------------------------------------------
+
+def _missing_sources(con, measure: Measure) -> list[str]:
+    empty = []
+    for table in measure.needs:
+        rows = con.execute(f"SELECT count(*) FROM stg_{table}").fetchone()[0]
+        if rows == 0:
+            empty.append(table)
+    return empty
+
+
+def _collect_cases(con, measure: Measure) -> Outcome:
+    missing = _missing_sources(con, measure)
+    if missing:
+        return Outcome(measure, "skipped", f"needs data not loaded: {', '.join(missing)}")
+    try:
+        columns = [d[0] for d in con.execute(f"SELECT * FROM ({measure.sql}) LIMIT 0").description]
+        absent = [c for c in REQUIRED_COLUMNS[measure.basis] if c not in columns]
+        if absent:
+            return Outcome(measure, "failed", f"its SQL returns no column {', '.join(absent)} "
+                                              f"(a {measure.basis} measure must return "
+                                              f"{', '.join(REQUIRED_COLUMNS[measure.basis])})")
+        denominator = "denominator::BOOLEAN" if "denominator" in columns else "TRUE"
+        if measure.basis == "rolling_12_months":
+            target, picked = "rolling_cases", "child_id, event_date"
+        else:
+            target, picked = "snapshot_cases", "child_id, start_date, end_date"
+        cases = con.execute(f"""
+            INSERT INTO {target}
+            SELECT ?, {picked}, coalesce(numerator::BOOLEAN, FALSE), {denominator}
+            FROM ({measure.sql})
+        """, [measure.id]).fetchone()[0]
+    except duckdb.Error as exc:
+        log.warning("measure %s failed: %s", measure.id, exc)
+        return Outcome(measure, "failed", f"its SQL failed: {str(exc).splitlines()[0]}")
+    return Outcome(measure, "ok", cases=cases)
+
+
+def _write_measure_settings(con, outcomes: list[Outcome], targets: dict) -> None:
+    """The per-measure facts the roll-up needs; a target in headway.toml wins."""
+    con.execute("""CREATE TEMP TABLE measure_settings (measure_id VARCHAR, unit VARCHAR, polarity VARCHAR,
+                   target DOUBLE, tolerance DOUBLE, first_period DATE)""")
+    rows = []
+    for o in outcomes:
+        if o.status != "ok":
+            continue
+        m = o.measure
+        own = targets.get(m.id, {})
+        months = m.window_months + m.lookback_months
+        rows.append((m.id, m.unit, m.polarity, own.get("target", m.target), own.get("tolerance", m.tolerance),
+                     months))
+    con.executemany("""
+        INSERT INTO measure_settings
+        SELECT ?, ?, ?, ?, ?, last_day(min(first_data_day) + to_months(?::INTEGER) - INTERVAL 1 DAY) FROM periods
+    """, rows)
+
+
+# --- 2 and 3. attribution and counting ----------------------------------------------
+
+def _attribute_and_count(con) -> None:
+    """worker_counts: numerator and denominator per measure, month end and worker."""
+    con.execute(f"""
+        CREATE TEMP TABLE worker_counts AS
+        WITH held AS (
+            -- the worker holding the child's case on a day: the latest allocation
+            -- started on or before it, if it had not ended before it
+            SELECT e.*, CASE WHEN a.end_date IS NULL OR a.end_date >= e.event_date THEN a.worker_id END AS worker_id
+            FROM rolling_cases e
+            ASOF LEFT JOIN allocations a ON e.child_id = a.child_id AND e.event_date >= a.start_date
+        ),
+        monthly AS (
+            SELECT measure_id, last_day(event_date) AS month_end, worker_id,
+                   count(*) FILTER (WHERE numerator AND denominator) AS numerator,
+                   count(*) FILTER (WHERE denominator) AS denominator
+            FROM held GROUP BY ALL
+        ),
+        rolling AS (
+            SELECT m.measure_id, p.period_end, m.worker_id,
+                   sum(m.numerator) AS numerator, sum(m.denominator) AS denominator
+            FROM monthly m JOIN periods p ON m.month_end BETWEEN p.window_start AND p.period_end
+            GROUP BY ALL
+        ),
+        open_cases AS (
+            -- a child counts once per measure and month end, however many spans are open
+            SELECT s.measure_id, p.period_end, s.child_id,
+                   bool_or(s.numerator AND s.denominator) AS numerator, bool_or(s.denominator) AS denominator
+            FROM snapshot_cases s
+            JOIN periods p ON s.start_date <= p.period_end AND (s.end_date IS NULL OR s.end_date > p.period_end)
+            GROUP BY ALL
+        ),
+        snapshot AS (
+            SELECT o.measure_id, o.period_end,
+                   CASE WHEN a.end_date IS NULL OR a.end_date >= o.period_end THEN a.worker_id END AS worker_id,
+                   count(*) FILTER (WHERE o.numerator) AS numerator,
+                   count(*) FILTER (WHERE o.denominator) AS denominator
+            FROM open_cases o
+            ASOF LEFT JOIN allocations a ON o.child_id = a.child_id AND o.period_end >= a.start_date
+            GROUP BY ALL
+        )
+        SELECT * FROM rolling UNION ALL SELECT * FROM snapshot
+    """)
+
+
+def _roll_up_and_judge(con) -> None:
+    """worker_counts -> measure_values at every level, with value, target and RAG.
+    """
+    con.execute(f"""
+        CREATE TEMP TABLE level_counts AS
+        WITH placed AS (
+            SELECT c.measure_id, c.period_end, c.worker_id,
+                   coalesce(t.team_id, '{NOT_ALLOCATED}') AS team_id,
+                   coalesce(t.service_area, '{NOT_ALLOCATED_NAME}') AS service_area,
+                   c.numerator, c.denominator
+            FROM worker_counts c
+            LEFT JOIN workers w USING (worker_id)
+            LEFT JOIN teams t USING (team_id)
+        )
+        SELECT measure_id, period_end,
+               CASE WHEN grouping(service_area) = 1 THEN 'authority'
+                    WHEN grouping(team_id) = 1 THEN 'service'
+                    WHEN grouping(worker_id) = 1 THEN 'team' ELSE 'worker' END AS org_level,
+               CASE WHEN grouping(service_area) = 1 THEN NULL
+                    WHEN grouping(team_id) = 1 THEN service_area
+                    WHEN grouping(worker_id) = 1 THEN team_id ELSE worker_id END AS org_unit,
+               sum(numerator) AS numerator, sum(denominator) AS denominator
+        FROM placed
+        GROUP BY GROUPING SETS ((measure_id, period_end), (measure_id, period_end, service_area),
+                                (measure_id, period_end, service_area, team_id),
+                                (measure_id, period_end, service_area, team_id, worker_id))
+        HAVING grouping(worker_id) = 1 OR worker_id IS NOT NULL
+    """)
+    # Every measure has an authority value for every month, even a month with no cases.
+    con.execute("""
+        INSERT INTO level_counts
+        SELECT s.measure_id, p.period_end, 'authority', NULL, 0, 0
+        FROM measure_settings s CROSS JOIN periods p
+        WHERE NOT EXISTS (SELECT 1 FROM level_counts c WHERE c.measure_id = s.measure_id
+                          AND c.period_end = p.period_end AND c.org_level = 'authority')
+    """)
+    con.execute(f"""
+        INSERT INTO measure_values
+        WITH valued AS (
+            SELECT c.measure_id, c.period_end, c.org_level,
+                   coalesce(c.org_unit, (SELECT org_unit FROM org_units WHERE org_level = 'authority')) AS org_unit,
+                   c.numerator::DOUBLE AS numerator,
+                   CASE WHEN s.unit = 'percent' THEN c.denominator
+                        WHEN s.unit = 'rate_per_10k' AND c.org_level = 'authority' THEN pp.population
+                   END::DOUBLE AS denominator,
+                   CASE WHEN s.unit = 'percent' THEN 100.0 * c.numerator / nullif(c.denominator, 0)
+                        WHEN s.unit = 'rate_per_10k' AND c.org_level = 'authority'
+                             THEN 10000.0 * c.numerator / nullif(pp.population, 0)
+                        WHEN s.unit = 'count' THEN c.numerator
+                   END AS value,
+                   s.target, s.tolerance, s.polarity
+            FROM level_counts c
+            JOIN measure_settings s USING (measure_id)
+            LEFT JOIN period_population pp USING (period_end)
+            WHERE c.period_end >= s.first_period
+        )
+        SELECT j.measure_id, j.period_end, j.org_level, j.org_unit, u.org_unit_name, u.parent_unit,
+               j.numerator, j.denominator, j.value, j.target, {RAG_SQL} AS rag
+        FROM valued j
+        LEFT JOIN org_units u ON u.org_level = j.org_level AND u.org_unit = j.org_unit
+        ORDER BY j.measure_id, j.org_level, j.org_unit, j.period_end
+    """)
+
+
+def _write_catalogue(con, outcomes: list[Outcome]) -> None:
+    rows = []
+    settings = {r[0]: r[1:] for r in con.execute(
+        "SELECT measure_id, target, tolerance FROM measure_settings").fetchall()}
+    for order, o in enumerate(outcomes):
+        m = o.measure
+        target, tolerance = settings.get(m.id, (m.target, m.tolerance))
+        rows.append((m.id, order, m.title, m.description.strip(), m.unit, m.polarity, m.basis, m.numerator,
+                     m.denominator, m.timescale, target, tolerance, ", ".join(m.needs), m.dfe_statistic,
+                     o.status, o.message))
+    con.executemany("INSERT INTO measure_catalogue VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)

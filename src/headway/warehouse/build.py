@@ -1,0 +1,204 @@
+"""`headway refresh`: build a new warehouse from staging and publish it atomically.
+
+    staging/*.parquet -> stg_* tables -> model.sql -> measure engine -> publish
+
+The build writes warehouse/build-<pid>.duckdb. Only when everything has been
+computed and the file closed does os.replace() swap it in as current.duckdb, which
+is atomic on one filesystem: a reader opens either the old file or the new one,
+whole. A refresh that fails deletes its build file; one that is killed leaves it
+behind, and the next refresh removes it. A lock file stops two refreshes at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from tqdm import tqdm
+
+from headway import __version__
+from headway.config import Settings
+from headway.errors import HeadwayError
+from headway.measures.catalogue import load_catalogue
+from headway.measures.engine import NOT_ALLOCATED, NOT_ALLOCATED_NAME, Outcome, compute_measures
+from headway.warehouse.calendar import create_calendar
+from headway.warehouse.results import create_result_tables
+from headway.warehouse.tables import STAGING_TABLES, YEARLY_TABLES
+
+MODEL_SQL = Path(__file__).with_name("model.sql")
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    path: Path
+    seconds: float
+    outcomes: list[Outcome]
+    periods: int
+
+    def summary(self) -> str:
+        counts = {s: sum(o.status == s for o in self.outcomes) for s in ("ok", "skipped", "failed")}
+        text = f"{counts['ok']} measures computed over {self.periods} months"
+        for status in ("skipped", "failed"):
+            if counts[status]:
+                names = ", ".join(f"{o.measure.id} ({o.message})" for o in self.outcomes if o.status == status)
+                text += f"; {counts[status]} {status}: {names}"
+        return text
+
+
+def refresh(settings: Settings, progress: bool = False) -> RefreshResult:
+    started = time.perf_counter()
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    with _refresh_lock(settings):
+        _remove_abandoned_builds(settings)
+        build_path = settings.warehouse_dir / f"build-{os.getpid()}.duckdb"
+        try:
+            outcomes, periods = _build(settings, build_path, progress)
+            os.replace(build_path, settings.warehouse_path)
+        finally:
+            for leftover in (build_path, build_path.with_name(build_path.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+    return RefreshResult(settings.warehouse_path, time.perf_counter() - started, outcomes, periods)
+
+
+def _build(settings: Settings, path: Path, progress: bool) -> tuple[list[Outcome], int]:
+    steps = tqdm(total=5, desc="refresh", unit="step", disable=not progress)
+    measures = load_catalogue()
+    con = duckdb.connect(str(path))
+    try:
+        _load_staging(con, settings)
+        steps.update()
+        con.execute(MODEL_SQL.read_text(encoding="utf-8"))
+        create_calendar(con)
+        steps.update()
+        create_result_tables(con)
+        periods = _create_periods(con, settings)
+        _create_org_units(con, settings)
+        _create_period_population(con, settings)
+        steps.update()
+        outcomes = compute_measures(con, measures, settings.targets)
+        steps.update()
+        _write_refresh_info(con, settings)
+        con.execute("CHECKPOINT")
+        steps.update()
+    finally:
+        con.close()
+        steps.close()
+    return outcomes, periods
+
+
+# --- staging --------------------------------------------------------------------
+
+def _load_staging(con, settings: Settings) -> None:
+    """One stg_<table> per staging table: every year's Parquet file, with the
+    collection year taken from the file name (staging/<table>/<year>.parquet)."""
+    loaded = 0
+    for table, columns in STAGING_TABLES.items():
+        files = sorted((settings.staging_dir / table).glob("*.parquet"))
+        loaded += len(files)
+        declared = ", ".join(f"{name} {kind}" for name, kind in columns.items())
+        yearly = ", collection_year INTEGER" if table in YEARLY_TABLES else ""
+        con.execute(f"CREATE TABLE stg_{table} ({declared}{yearly})")
+        if not files:
+            continue
+        picked = ", ".join(f"{name}::{kind}" for name, kind in columns.items())
+        year = ", regexp_extract(filename, '(\\d{4})\\.parquet$', 1)::INTEGER" if yearly else ""
+        con.execute(f"INSERT INTO stg_{table} SELECT {picked}{year} "
+                    f"FROM read_parquet(?, filename = true, union_by_name = true)", [[str(f) for f in files]])
+    if not loaded:
+        raise HeadwayError(f"Nothing is loaded in {settings.staging_dir}: run `headway load` on your returns first.")
+
+
+def _create_periods(con, settings: Settings) -> int:
+    """Month ends from the first collection year's 1 April to the last one's 31 March,
+    at most settings.months of them. Each has its 12-month window's first day."""
+    years = [r[0] for r in con.execute(" UNION ".join(
+        f"SELECT DISTINCT collection_year FROM stg_{t}" for t in sorted(YEARLY_TABLES))).fetchall() if r[0]]
+    if not years:
+        raise HeadwayError("No SSDA903 or CIN Census return is loaded, so there is no period to report on.")
+    first_day, last_day = dt.date(min(years) - 1, 4, 1), dt.date(max(years), 3, 31)
+    con.execute("""
+        CREATE TABLE periods AS
+        SELECT last_day(month) AS period_end,
+               (month - INTERVAL 11 MONTH)::DATE AS window_start,
+               ?::DATE AS first_data_day
+        FROM range(?::DATE, ?::DATE + INTERVAL 1 DAY, INTERVAL 1 MONTH) AS r(month)
+    """, [first_day, first_day, last_day])
+    keep_from = settings.first_month
+    con.execute("""
+        DELETE FROM periods WHERE period_end NOT IN (SELECT period_end FROM periods ORDER BY period_end DESC LIMIT ?)
+           OR period_end < coalesce(?::DATE, DATE '1900-01-01')
+    """, [settings.months, keep_from])
+    return con.execute("SELECT count(*) FROM periods").fetchone()[0]
+
+
+def _create_org_units(con, settings: Settings) -> None:
+    con.execute("""
+        INSERT INTO org_units
+        SELECT 'authority', ?, ?, NULL, NULL
+        UNION ALL SELECT DISTINCT 'service', service_area, service_area, 'authority', ? FROM teams
+        UNION ALL SELECT 'service', ?, ?, 'authority', ?
+        UNION ALL SELECT 'team', team_id, team_name, 'service', service_area FROM teams
+        UNION ALL SELECT 'team', ?, ?, 'service', ?
+        UNION ALL SELECT 'worker', worker_id, worker_name, 'team', team_id FROM workers
+    """, [settings.la_code, settings.la_name, settings.la_code,
+          NOT_ALLOCATED_NAME, NOT_ALLOCATED_NAME, settings.la_code,
+          NOT_ALLOCATED, NOT_ALLOCATED_NAME, NOT_ALLOCATED_NAME])
+
+
+def _create_period_population(con, settings: Settings) -> None:
+    """The 0-17 population behind each month's rates: the latest ONS mid-year
+    estimate (30 June) on or before the month end, else the earliest one loaded,
+    for this authority (or the only authority in the file)."""
+    codes = [r[0] for r in con.execute("SELECT DISTINCT la_code FROM population").fetchall()]
+    code = settings.la_code if settings.la_code in codes or len(codes) != 1 else codes[0]
+    con.execute("""
+        CREATE TABLE period_population AS
+        WITH mine AS (
+            SELECT make_date(time_period, 6, 30) AS estimate_date, population_0_17 AS population
+            FROM population WHERE la_code = ?
+        )
+        SELECT p.period_end,
+               coalesce(m.population, (SELECT population FROM mine ORDER BY estimate_date LIMIT 1)) AS population
+        FROM periods p ASOF LEFT JOIN mine m ON p.period_end >= m.estimate_date
+    """, [code])
+
+
+def _write_refresh_info(con, settings: Settings) -> None:
+    first, last = con.execute("SELECT min(period_end), max(period_end) FROM periods").fetchone()
+    info = {
+        "built_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "headway_version": __version__,
+        "la_code": settings.la_code,
+        "la_name": settings.la_name,
+        "first_period": str(first),
+        "last_period": str(last),
+    }
+    for table in STAGING_TABLES:
+        info[f"rows_{table}"] = str(con.execute(f"SELECT count(*) FROM stg_{table}").fetchone()[0])
+    con.executemany("INSERT INTO refresh_info VALUES (?, ?)", list(info.items()))
+
+
+# --- publishing safely -------------------------------------------------------------
+
+@contextmanager
+def _refresh_lock(settings: Settings):
+    lock_path = settings.warehouse_dir / "refresh.lock"
+    with lock_path.open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise HeadwayError("Another refresh is running on this workspace; wait for it to finish.") from None
+        yield
+
+
+def _remove_abandoned_builds(settings: Settings) -> None:
+    """Build files left by a refresh that was killed (we hold the lock, so no
+    refresh is using them)."""
+    for leftover in settings.warehouse_dir.glob("build-*.duckdb*"):
+        leftover.unlink(missing_ok=True)

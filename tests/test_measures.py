@@ -1,0 +1,188 @@
+"""The measure engine against answers worked out by hand (tests/hand_fixture.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from headway.errors import HeadwayError
+from headway.measures.catalogue import load_catalogue, read_measure, render_markdown
+from headway.measures.rag import rag
+from headway.warehouse.build import refresh
+from headway.warehouse.calendar import create_calendar
+from headway.warehouse.query import Warehouse
+from tests.hand_fixture import write_hand_fixture
+
+D = dt.date.fromisoformat
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "measures.md"
+
+# (measure, period end, org level, org unit) -> (numerator, denominator, value), worked out by hand.
+EXPECTED = {
+    # R02: window 1 Apr 2025 - 31 Mar 2026; C10 and C12's second referral are re-referrals
+    ("R02", "2026-03-31", "authority", "999"): (2, 5, 40.0),
+    ("R02", "2026-03-31", "team", "T1"): (1, 2, 50.0),
+    ("R02", "2026-03-31", "team", "T2"): (1, 2, 50.0),
+    ("R02", "2026-03-31", "team", "UNALLOCATED"): (0, 1, 0.0),
+    # A02: 1 working day Friday to Monday 31 March; Easter; exactly 45 in time; 46 late
+    ("A02", "2025-03-31", "authority", "999"): (1, 1, 100.0),
+    ("A02", "2025-08-31", "authority", "999"): (3, 4, 75.0),
+    ("A02", "2025-08-31", "team", "T1"): (3, 3, 100.0),
+    ("A02", "2025-08-31", "worker", "W1"): (3, 3, 100.0),
+    ("A02", "2025-08-31", "team", "UNALLOCATED"): (0, 1, 0.0),
+    # S03: 15 working days in time, 16 late, conference before enquiry left out
+    ("S03", "2025-03-31", "authority", "999"): (0, 0, None),
+    ("S03", "2025-04-30", "authority", "999"): (1, 2, 50.0),
+    ("S03", "2025-04-30", "service", "Safeguarding"): (1, 2, 50.0),
+    # P01: plans open at the month end, population 10,000
+    ("P01", "2024-07-31", "authority", "999"): (1, 10_000, 1.0),
+    ("P01", "2025-02-28", "authority", "999"): (3, 10_000, 3.0),
+    ("P01", "2025-03-31", "authority", "999"): (2, 10_000, 2.0),  # P2's plan ended on 31 March
+    ("P01", "2025-03-31", "team", "T2"): (2, None, None),         # below the authority: children, no rate
+    # P03: P1's second plan (earlier plan in data) and P2 (return says 2 before) of 4 started
+    ("P03", "2025-03-31", "authority", "999"): (2, 4, 50.0),
+    ("P03", "2025-03-31", "team", "T1"): (0, 1, 0.0),
+    ("P03", "2025-03-31", "team", "T2"): (2, 3, 200 / 3),
+    # L01: short breaks out; a leap-day start; an episode ending 31 March replaced the same day;
+    # K4 closed by the next year's return
+    ("L01", "2024-04-30", "authority", "999"): (1, 10_000, 1.0),
+    ("L01", "2025-01-31", "authority", "999"): (3, 10_000, 3.0),
+    ("L01", "2025-03-31", "authority", "999"): (2, 10_000, 2.0),
+    ("L01", "2025-07-31", "authority", "999"): (1, 10_000, 1.0),
+}
+
+
+@pytest.fixture(scope="module")
+def hand_warehouse(tmp_path_factory):
+    from headway.config import Settings
+
+    settings = Settings(workspace=tmp_path_factory.mktemp("hand") / "workspace")
+    write_hand_fixture(settings)
+    result = refresh(settings)
+    assert all(o.status == "ok" for o in result.outcomes), result.summary()
+    with Warehouse(settings.warehouse_path) as wh:
+        yield wh
+
+
+@pytest.mark.parametrize("key", list(EXPECTED), ids=lambda k: "-".join(k))
+def test_measure_matches_hand_answer(hand_warehouse, key):
+    measure_id, period, level, unit = key
+    rows = hand_warehouse.con.execute(
+        "SELECT numerator, denominator, value FROM measure_values "
+        "WHERE measure_id = ? AND period_end = ? AND org_level = ? AND org_unit = ?",
+        [measure_id, D(period), level, unit]).fetchall()
+    assert len(rows) == 1, f"expected one row for {key}, found {len(rows)}"
+    numerator, denominator, value = rows[0]
+    want_num, want_den, want_value = EXPECTED[key]
+    assert (numerator, denominator) == (want_num, want_den)
+    assert value == pytest.approx(want_value) if want_value is not None else value is None
+
+
+def test_rolling_measures_start_when_their_window_is_full(hand_warehouse):
+    first = dict(hand_warehouse.con.execute(
+        "SELECT measure_id, min(period_end) FROM measure_values GROUP BY 1").fetchall())
+    assert first["A02"] == D("2025-03-31")  # data from 1 April 2024: first full 12 months
+    assert first["R02"] == D("2026-03-31")  # and R02 needs 12 months of earlier referrals too
+    assert first["L01"] == D("2024-04-30")  # snapshots from the first month
+
+
+def test_levels_add_up(hand_warehouse):
+    """Every case is counted once at each level: teams sum to services, services to the authority."""
+    mismatches = hand_warehouse.con.execute("""
+        SELECT a.measure_id, a.period_end FROM measure_values a
+        JOIN (SELECT measure_id, period_end, sum(numerator) AS n FROM measure_values
+              WHERE org_level = 'team' GROUP BY ALL) t USING (measure_id, period_end)
+        WHERE a.org_level = 'authority' AND a.numerator <> t.n
+    """).fetchall()
+    assert mismatches == []
+
+
+def test_rag_is_judged_against_target(hand_warehouse):
+    target, rag_letter = hand_warehouse.con.execute(
+        "SELECT target, rag FROM measure_values WHERE measure_id = 'A02' AND period_end = ? "
+        "AND org_level = 'authority'", [D("2025-08-31")]).fetchone()
+    assert target == 86 and rag_letter == "R"  # 75% against 86% with 3 points tolerance
+    assert hand_warehouse.con.execute(
+        "SELECT count(*) FROM measure_values WHERE measure_id = 'L01' AND rag IS NOT NULL").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("start, end, days", [
+    ("2025-03-28", "2025-03-31", 1),   # Friday to Monday
+    ("2025-04-17", "2025-04-22", 1),   # Good Friday and Easter Monday
+    ("2025-06-02", "2025-08-04", 45),
+    ("2024-02-28", "2024-03-01", 2),   # over a leap day
+    ("2026-12-24", "2026-12-29", 1),   # Christmas, and Boxing Day moved to Monday 28th
+    ("2022-09-16", "2022-09-20", 1),   # the Queen's state funeral, Monday 19 September 2022
+    ("2025-05-01", "2025-05-01", 0),   # same day
+])
+def test_working_days(start, end, days):
+    con = duckdb.connect()
+    create_calendar(con)
+    assert con.execute("SELECT working_days(?::DATE, ?::DATE)", [start, end]).fetchone()[0] == days
+
+
+def test_rag_sql_matches_python(tmp_path):
+    """The engine judges RAG in SQL; it must agree with rag.rag() everywhere."""
+    from headway.measures.engine import RAG_SQL
+
+    con = duckdb.connect()
+    cases = list(itertools.product([None, 70.0, 83.0, 86.0, 90.0], [None, 86.0], [None, 3.0],
+                                   ["higher_is_better", "lower_is_better", "context"]))
+    con.execute("CREATE TABLE j (value DOUBLE, target DOUBLE, tolerance DOUBLE, polarity VARCHAR)")
+    con.executemany("INSERT INTO j VALUES (?, ?, ?, ?)", cases)
+    got = con.execute(f"SELECT {RAG_SQL} FROM j ORDER BY rowid").fetchall()
+    assert [g[0] for g in got] == [rag(*c) for c in cases]
+
+
+def test_catalogue_has_the_skeleton_measures():
+    ids = [m.id for m in load_catalogue()]
+    assert {"R02", "A02", "S03", "P01", "P03", "L01"} <= set(ids)
+
+
+def test_docs_measures_is_generated_from_the_catalogue():
+    assert DOCS.read_text(encoding="utf-8") == render_markdown(load_catalogue()), \
+        "docs/measures.md is out of date: run `headway measures docs`"
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"unit": "percentage"}, "field 'unit' is 'percentage'; use one of percent"),
+    ({"title": ""}, "field 'title' is required"),
+    ({"colour": "red"}, "unknown field(s) colour"),
+    ({"target": "high"}, "field 'target' must be a number"),
+])
+def test_a_bad_measure_file_names_file_and_field(tmp_path, change, message):
+    import yaml
+
+    good = yaml.safe_load((Path(load_catalogue()[0].source)).read_text())
+    path = tmp_path / f"{good['id']}.yml"
+    path.write_text(yaml.safe_dump({**good, **change}))
+    with pytest.raises(HeadwayError) as err:
+        read_measure(path)
+    assert path.name in str(err.value) and message in str(err.value)
+
+
+def test_a_failing_measure_is_marked_not_fatal(tmp_path, monkeypatch):
+    """A measure whose SQL is wrong is 'failed' with the reason; the others still compute."""
+    from headway.config import Settings
+    from headway.measures import catalogue
+
+    broken = tmp_path / "catalogue"
+    broken.mkdir()
+    for m in load_catalogue():
+        (broken / m.source.name).write_text(m.source.read_text())
+    text = (broken / "A02.yml").read_text().replace("FROM assessments", "FROM no_such_table")
+    (broken / "A02.yml").write_text(text)
+    monkeypatch.setattr(catalogue, "CATALOGUE_DIR", broken)
+    monkeypatch.setattr("headway.warehouse.build.load_catalogue", lambda: catalogue.load_catalogue(broken))
+    settings = Settings(workspace=tmp_path / "ws")
+    write_hand_fixture(settings)
+    result = refresh(settings)
+    status = {o.measure.id: o.status for o in result.outcomes}
+    assert status["A02"] == "failed" and status["R02"] == "ok"
+    with Warehouse(settings.warehouse_path) as wh:
+        assert "no_such_table" in wh.measure("A02")["status_message"]
+        assert wh.series("A02") == []
+        assert wh.series("R02")
