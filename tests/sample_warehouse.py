@@ -57,10 +57,10 @@ def write_sample_warehouse(settings: Settings, last_month: dt.date = dt.date(202
     con = duckdb.connect(str(tmp))
     create_result_tables(con)
     for order, (mid, title, unit, polarity, basis, target, tol) in enumerate(MEASURES):
-        con.execute("INSERT INTO measure_catalogue VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        con.execute("INSERT INTO measure_catalogue VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     [mid, order, title, f"Plain-English description of {title.lower()}.", unit, polarity,
                      basis, "counted children", "all children in scope", None, target, tol, "cin_census",
-                     "DfE statistic", "ok", None])
+                     "DfE statistic", mid == "A02", "ok", None])
     con.execute("INSERT INTO org_units VALUES ('authority', ?, ?, NULL, NULL)", [settings.la_code, settings.la_name])
     for service in sorted({t[2] for t in TEAMS}):
         con.execute("INSERT INTO org_units VALUES ('service', ?, ?, 'authority', ?)", [service, service, settings.la_code])

@@ -186,3 +186,21 @@ def test_a_failing_measure_is_marked_not_fatal(tmp_path, monkeypatch):
         assert "no_such_table" in wh.measure("A02")["status_message"]
         assert wh.series("A02") == []
         assert wh.series("R02")
+
+
+def test_targets_and_kpo_flags_come_from_headway_toml(tmp_path):
+    from headway.config import load_settings
+
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "headway.toml").write_text(
+        '[measures]\nkpo = ["A02"]\n\n[targets.A02]\ntarget = 70\ntolerance = 5\n', encoding="utf-8")
+    settings = load_settings(root)
+    write_hand_fixture(settings)
+    refresh(settings)
+    with Warehouse(settings.warehouse_path) as wh:
+        flags = {m["measure_id"]: m["kpo"] for m in wh.measures()}
+        assert flags["A02"] is True and flags["R02"] is False
+        assert wh.measure("A02")["target"] == 70
+        august = [p for p in wh.series("A02") if p.period_end == D("2025-08-31")][0]
+        assert (august.value, august.target, august.rag) == (75.0, 70.0, "G")

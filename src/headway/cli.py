@@ -117,6 +117,26 @@ def measures_docs(out):
     click.echo(f"Wrote {len(measures)} measures to {out}")
 
 
+@main.group()
+def benchmarks():
+    """The DfE's published statistics, for comparing with England and similar councils."""
+
+
+@benchmarks.command("import")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@workspace_option
+def benchmarks_import(directory, workspace):
+    """Read the DfE statistics CSVs (explore-education-statistics) and the statistical
+    neighbour model from DIRECTORY. Takes effect at the next `headway refresh`."""
+    from headway.measures.benchmarks import import_benchmarks
+
+    settings = load_settings(workspace)
+    published, neighbour_rows = import_benchmarks(directory, settings)
+    click.echo(published.summary())
+    click.echo(f"Imported {published.table.num_rows:,} published figures and {neighbour_rows:,} "
+               f"statistical-neighbour pairs. Run `headway refresh` to compare with them.")
+
+
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Directory for the pack (default: the workspace's reports/).")

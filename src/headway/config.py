@@ -28,6 +28,7 @@ class Settings:
     first_month: str | None = None  # ISO date of the earliest month-end to report
     months: int = 36  # length of every monthly series
     targets: dict = field(default_factory=dict)  # measure id -> {target, tolerance}
+    kpo: tuple[str, ...] = ()  # Key Performance Obsessions: the measures the board watches most
 
     @property
     def staging_dir(self) -> Path:
@@ -65,4 +66,5 @@ def load_settings(workspace: str | os.PathLike | None = None) -> Settings:
         la_name=authority.get("la_name", Settings.la_name),
         months=int(values.get("measures", {}).get("months", Settings.months)),
         targets=values.get("targets", {}),
+        kpo=tuple(values.get("measures", {}).get("kpo", ())),
     )

@@ -14,8 +14,13 @@ the mean is what LAIT-style tables show, so both are kept.
 
 from __future__ import annotations
 
-import duckdb
+import os
+from pathlib import Path
 
+import duckdb
+import pyarrow.parquet as pq
+
+from headway.config import Settings
 from headway.errors import HeadwayError
 
 STAGING_SCHEMAS: dict[str, dict[str, str]] = {
@@ -136,6 +141,46 @@ def build_comparators(con: duckdb.DuckDBPyConnection, la_code: str) -> None:
     _require_one_row_per_area(con)
     con.execute(BENCHMARKS_DDL)
     con.execute(BENCHMARKS_SQL, {"la_code": str(la_code)})
+
+
+def import_benchmarks(directory: Path, settings: Settings):
+    """`headway benchmarks import DIR`: read the DfE's statistics CSVs and the
+    statistical-neighbour model from DIR into staging, replacing any earlier
+    import. Both are read before either is written, so a bad folder changes nothing."""
+    from headway.returns.ees import import_published, read_neighbours
+
+    published = import_published(Path(directory))
+    neighbours = read_neighbours(Path(directory))
+    for table, rows in (("published_statistics", published.table), ("statistical_neighbours", neighbours)):
+        folder = settings.staging_dir / table
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f".current-{os.getpid()}.parquet"
+        pq.write_table(rows, partial)
+        os.replace(partial, folder / "current.parquet")
+    return published, neighbours.num_rows
+
+
+def create_measure_benchmarks(con: duckdb.DuckDBPyConnection, la_code: str) -> None:
+    """Fill measure_benchmarks: for each measure with a published equivalent and each
+    month end, the comparators of the latest published year on or before the
+    collection year the month falls in (April 2025 - March 2026 is 2026). With no
+    statistics imported the table stays empty."""
+    if not con.execute("SELECT count(*) FROM published_statistics").fetchone()[0]:
+        return
+    build_comparators(con, la_code)
+    con.execute("""
+        INSERT INTO measure_benchmarks
+        WITH wanted AS (
+            SELECT m.measure_id, p.period_end,
+                   year(p.period_end) + CASE WHEN month(p.period_end) >= 4 THEN 1 ELSE 0 END AS collection_year
+            FROM (SELECT DISTINCT measure_id FROM benchmarks) m CROSS JOIN periods p
+        )
+        SELECT w.measure_id, w.period_end, b.time_period, b.england, b.region, b.region_name,
+               b.stat_neighbour_median, b.stat_neighbour_mean, b.stat_neighbour_count, b.own_published
+        FROM wanted w
+        ASOF JOIN benchmarks b ON w.measure_id = b.measure_id AND w.collection_year >= b.time_period
+        ORDER BY w.measure_id, w.period_end
+    """)
 
 
 def _require_tables(con: duckdb.DuckDBPyConnection) -> None:

@@ -47,7 +47,8 @@ class Outcome:
     cases: int = 0
 
 
-def compute_measures(con, measures: list[Measure], targets: dict | None = None) -> list[Outcome]:
+def compute_measures(con, measures: list[Measure], targets: dict | None = None,
+                     kpo: tuple[str, ...] = ()) -> list[Outcome]:
     """Fill measure_values and measure_catalogue from the model tables, `periods`
     (period_end, window_start, first_data_day) and `period_population`."""
     con.execute("""
@@ -60,7 +61,7 @@ def compute_measures(con, measures: list[Measure], targets: dict | None = None) 
     _write_measure_settings(con, outcomes, targets or {})
     _attribute_and_count(con)
     _roll_up_and_judge(con)
-    _write_catalogue(con, outcomes)
+    _write_catalogue(con, outcomes, kpo)
     return outcomes
 
 
@@ -231,7 +232,7 @@ def _roll_up_and_judge(con) -> None:
     """)
 
 
-def _write_catalogue(con, outcomes: list[Outcome]) -> None:
+def _write_catalogue(con, outcomes: list[Outcome], kpo: tuple[str, ...]) -> None:
     rows = []
     settings = {r[0]: r[1:] for r in con.execute(
         "SELECT measure_id, target, tolerance FROM measure_settings").fetchall()}
@@ -240,5 +241,5 @@ def _write_catalogue(con, outcomes: list[Outcome]) -> None:
         target, tolerance = settings.get(m.id, (m.target, m.tolerance))
         rows.append((m.id, order, m.title, m.description.strip(), m.unit, m.polarity, m.basis, m.numerator,
                      m.denominator, m.timescale, target, tolerance, ", ".join(m.needs), m.dfe_statistic,
-                     o.status, o.message))
-    con.executemany("INSERT INTO measure_catalogue VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                     m.id in kpo, o.status, o.message))
+    con.executemany("INSERT INTO measure_catalogue VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)

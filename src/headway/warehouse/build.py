@@ -25,6 +25,8 @@ from tqdm import tqdm
 from headway import __version__
 from headway.config import Settings
 from headway.errors import HeadwayError
+from headway.measures.benchmarks import STAGING_SCHEMAS as BENCHMARK_TABLES
+from headway.measures.benchmarks import create_measure_benchmarks
 from headway.measures.catalogue import load_catalogue
 from headway.measures.engine import NOT_ALLOCATED, NOT_ALLOCATED_NAME, Outcome, compute_measures
 from headway.warehouse.calendar import create_calendar
@@ -81,7 +83,8 @@ def _build(settings: Settings, path: Path, progress: bool) -> tuple[list[Outcome
         _create_org_units(con, settings)
         _create_period_population(con, settings)
         steps.update()
-        outcomes = compute_measures(con, measures, settings.targets)
+        outcomes = compute_measures(con, measures, settings.targets, settings.kpo)
+        create_measure_benchmarks(con, settings.la_code)
         steps.update()
         _write_refresh_info(con, settings)
         con.execute("CHECKPOINT")
@@ -95,23 +98,30 @@ def _build(settings: Settings, path: Path, progress: bool) -> tuple[list[Outcome
 # --- staging --------------------------------------------------------------------
 
 def _load_staging(con, settings: Settings) -> None:
-    """One stg_<table> per staging table: every year's Parquet file, with the
-    collection year taken from the file name (staging/<table>/<year>.parquet)."""
+    """One stg_<table> per return table, with the collection year taken from the
+    file name (staging/<table>/<year>.parquet), and the published statistics
+    under their own names (build_comparators reads them)."""
     loaded = 0
     for table, columns in STAGING_TABLES.items():
-        files = sorted((settings.staging_dir / table).glob("*.parquet"))
-        loaded += len(files)
-        declared = ", ".join(f"{name} {kind}" for name, kind in columns.items())
-        yearly = ", collection_year INTEGER" if table in YEARLY_TABLES else ""
-        con.execute(f"CREATE TABLE stg_{table} ({declared}{yearly})")
-        if not files:
-            continue
-        picked = ", ".join(f"{name}::{kind}" for name, kind in columns.items())
-        year = ", regexp_extract(filename, '(\\d{4})\\.parquet$', 1)::INTEGER" if yearly else ""
-        con.execute(f"INSERT INTO stg_{table} SELECT {picked}{year} "
-                    f"FROM read_parquet(?, filename = true, union_by_name = true)", [[str(f) for f in files]])
+        loaded += _stage(con, settings, table, columns, f"stg_{table}", yearly=table in YEARLY_TABLES)
     if not loaded:
         raise HeadwayError(f"Nothing is loaded in {settings.staging_dir}: run `headway load` on your returns first.")
+    for table, columns in BENCHMARK_TABLES.items():
+        _stage(con, settings, table, columns, table, yearly=False)
+
+
+def _stage(con, settings: Settings, table: str, columns: dict[str, str], name: str, yearly: bool) -> int:
+    """Create table `name` from staging/<table>/*.parquet (empty if none); returns files read."""
+    files = sorted((settings.staging_dir / table).glob("*.parquet"))
+    declared = ", ".join(f"{column} {kind}" for column, kind in columns.items())
+    year_column = ", collection_year INTEGER" if yearly else ""
+    con.execute(f"CREATE TABLE {name} ({declared}{year_column})")
+    if files:
+        picked = ", ".join(f"{column}::{kind}" for column, kind in columns.items())
+        year = ", regexp_extract(filename, '(\\d{4})\\.parquet$', 1)::INTEGER" if yearly else ""
+        con.execute(f"INSERT INTO {name} SELECT {picked}{year} "
+                    f"FROM read_parquet(?, filename = true, union_by_name = true)", [[str(f) for f in files]])
+    return len(files)
 
 
 def _create_periods(con, settings: Settings) -> int:

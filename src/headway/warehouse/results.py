@@ -19,6 +19,7 @@ CREATE TABLE measure_catalogue (
     tolerance DOUBLE,
     needs VARCHAR,                -- sources it needs, e.g. 'cin_census'
     dfe_statistic VARCHAR,        -- the published statistic it matches
+    kpo BOOLEAN NOT NULL DEFAULT FALSE,  -- a Key Performance Obsession the board watches most
     status VARCHAR NOT NULL,      -- ok | skipped | failed
     status_message VARCHAR        -- why skipped or failed (e.g. 'needs the CIN Census')
 );
@@ -41,6 +42,20 @@ CREATE TABLE org_units (
     org_unit_name VARCHAR,
     parent_level VARCHAR,
     parent_unit VARCHAR
+);
+-- The DfE's published comparators for each measure and month: the latest
+-- published year (to 31 March) on or before the month's collection year.
+CREATE TABLE measure_benchmarks (
+    measure_id VARCHAR NOT NULL,
+    period_end DATE NOT NULL,
+    benchmark_year INTEGER,       -- the published year used (2025 = year to 31 March 2025)
+    england DOUBLE,
+    region DOUBLE,
+    region_name VARCHAR,
+    stat_neighbour_median DOUBLE,
+    stat_neighbour_mean DOUBLE,
+    stat_neighbour_count INTEGER,  -- neighbours with a published value
+    own_published DOUBLE           -- the authority's own published figure that year
 );
 CREATE TABLE refresh_info (key VARCHAR PRIMARY KEY, value VARCHAR);
 """
