@@ -152,6 +152,18 @@ def report(out, workspace):
 
 
 @main.command()
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The Excel file to write (.xlsx).")
+@workspace_option
+def scorecard(out, workspace):
+    """Write the scorecard and every measure's series to an Excel workbook."""
+    from headway.reports.scorecard_xlsx import write_scorecard
+
+    settings = load_settings(workspace)
+    click.echo(f"Wrote {write_scorecard(settings, out)}")
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
 @workspace_option

@@ -10,6 +10,8 @@ Result tables (written by warehouse/build.py):
   measure_values     measure_id, period_end, org_level, org_unit, org_unit_name,
                      parent_unit, numerator, denominator, value, target, rag
   org_units          org_level, org_unit, org_unit_name, parent_level, parent_unit
+  measure_benchmarks measure_id, period_end, benchmark_year, england, region, region_name,
+                     stat_neighbour_median, stat_neighbour_mean, stat_neighbour_count, own_published
   refresh_info       key, value (built_at, la_code, la_name, population_year...)
 """
 
@@ -117,6 +119,16 @@ class Warehouse:
             sql += " AND parent_unit = ?"
             params.append(parent_unit)
         return self._rows(sql + " ORDER BY org_unit_name", params)
+
+    def benchmarks(self, measure_id: str) -> list[dict]:
+        """The DfE comparators for every month of a measure (empty if none imported)."""
+        return self._rows("SELECT * FROM measure_benchmarks WHERE measure_id = ? ORDER BY period_end",
+                          [measure_id])
+
+    def benchmark(self, measure_id: str, period_end: dt.date) -> dict | None:
+        rows = self._rows("SELECT * FROM measure_benchmarks WHERE measure_id = ? AND period_end = ?",
+                          [measure_id, period_end])
+        return rows[0] if rows else None
 
     def scorecard(self, org_level: str = "authority", org_unit: str | None = None,
                   period_end: dt.date | None = None) -> list[dict]:
