@@ -63,7 +63,7 @@ def run_step(step: str, work: Path, children: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--children", type=int, default=1_500_000,
+    parser.add_argument("--children", type=int, default=4_500_000,
                         help="children aged 0-17 in the synthetic authority")
     parser.add_argument("--work", type=Path, default=None, help="working directory (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the working directory")
