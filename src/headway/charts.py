@@ -22,9 +22,9 @@ GREY = "#505a5f"
 BLACK = "#0b0c0c"
 FONT = "Arial"
 
-UNIT_SUFFIX = {"percent": "%", "rate_per_10k": " per 10,000", "count": "", "days": " days"}
+UNIT_SUFFIX = {"percent": "%", "rate_per_10k": " per 10,000", "count": "", "days": " days", "average": ""}
 AXIS_TITLE = {"percent": "Per cent", "rate_per_10k": "Rate per 10,000 children",
-              "count": "Number", "days": "Days"}
+              "count": "Number", "days": "Days", "average": "Average"}
 
 
 def format_value(value: float | None, unit: str) -> str:

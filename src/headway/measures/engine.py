@@ -2,15 +2,22 @@
 
 1. Cases. Each measure's SQL (catalogue.py) lists its cases; they are gathered
    into two tables, rolling_cases (one dated event each) and snapshot_cases (one
-   start..end span each), tagged with the measure ID. A measure whose sources were
-   not loaded is skipped, one whose SQL fails is marked failed; neither stops the rest.
+   start..end span each; a case returned for one period_end becomes the one-day
+   span period_end..period_end + 1), tagged with the measure ID. Numerators and
+   denominators are kept as numbers (true = 1), so a measure can also average days
+   or sum full-time equivalents. A measure whose sources were not loaded (or are
+   not read by Headway yet) is skipped, naming them; one whose SQL fails is marked
+   failed; neither stops the rest.
 2. Attribution. Each case is credited to the worker who held the child's case on
    the day it counts (the event date, or the month end for a snapshot) and so to
    that worker's team and service; a child nobody held is "Not allocated".
 3. One pass. Events are counted per month and worker, then summed over each
-   12-month window; snapshots are counted per month end and worker (a child once
-   per measure and month). One GROUPING SETS query rolls worker counts up to team,
-   service and authority, and a last step turns counts into values, targets and RAG.
+   12- or 36-month window; snapshots are counted per month end and worker (a child
+   once per measure and month). One GROUPING SETS query rolls worker counts up to
+   team, service and authority, and a last step turns counts into values, targets
+   and RAG. A median measure is counted the same way with one more grouping column,
+   its rows' values (whole working days, so a short histogram), and the median is
+   read off each org unit's histogram at the end.
 
 Rates per 10,000 divide by the ONS 0-17 population, which exists only for the
 whole authority: below it a rate measure keeps its numerator (the children) and
@@ -24,7 +31,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from headway.measures.catalogue import REQUIRED_COLUMNS, Measure
+from headway.measures.catalogue import REQUIRED_COLUMNS, Measure, source_words
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +60,9 @@ def compute_measures(con, measures: list[Measure], targets: dict | None = None,
     (period_end, window_start, first_data_day) and `period_population`."""
     con.execute("""
         CREATE TEMP TABLE rolling_cases (measure_id VARCHAR, child_id VARCHAR, event_date DATE,
-                                         numerator BOOLEAN, denominator BOOLEAN);
+                                         numerator DOUBLE, denominator DOUBLE);
         CREATE TEMP TABLE snapshot_cases (measure_id VARCHAR, child_id VARCHAR, start_date DATE,
-                                          end_date DATE, numerator BOOLEAN, denominator BOOLEAN);
+                                          end_date DATE, numerator DOUBLE, denominator DOUBLE);
     """)
     outcomes = [_collect_cases(con, m) for m in measures]
     _write_measure_settings(con, outcomes, targets or {})
@@ -68,45 +75,53 @@ def compute_measures(con, measures: list[Measure], targets: dict | None = None,
 # --- 1. cases ------------------------------------------------------------------
 
 def _missing_sources(con, measure: Measure) -> list[str]:
-    empty = []
-    for table in measure.needs:
-        rows = con.execute(f"SELECT count(*) FROM stg_{table}").fetchone()[0]
-        if rows == 0:
-            empty.append(table)
-    return empty
+    """The measure's sources with no rows, or with no staging table at all (a
+    source Headway does not read yet)."""
+    staged = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'stg_%'").fetchall()}
+    return [table for table in measure.needs
+            if f"stg_{table}" not in staged
+            or con.execute(f"SELECT count(*) FROM stg_{table}").fetchone()[0] == 0]
 
 
 def _collect_cases(con, measure: Measure) -> Outcome:
-    missing = _missing_sources(con, measure)
+    missing = [source_words(table) for table in _missing_sources(con, measure)]
     if missing:
-        return Outcome(measure, "skipped", f"needs data not loaded: {', '.join(missing)}")
+        listed = f"{', '.join(missing[:-1])} and {missing[-1]}" if len(missing) > 1 else missing[0]
+        return Outcome(measure, "skipped", f"needs {listed}")
     try:
         columns = [d[0] for d in con.execute(f"SELECT * FROM ({measure.sql}) LIMIT 0").description]
-        absent = [c for c in REQUIRED_COLUMNS[measure.basis] if c not in columns]
-        if absent:
-            return Outcome(measure, "failed", f"its SQL returns no column {', '.join(absent)} "
-                                              f"(a {measure.basis} measure must return "
-                                              f"{', '.join(REQUIRED_COLUMNS[measure.basis])})")
-        denominator = "denominator::BOOLEAN" if "denominator" in columns else "TRUE"
-        if measure.basis == "rolling_12_months":
-            target, picked = "rolling_cases", "child_id, event_date"
-        else:
-            target, picked = "snapshot_cases", "child_id, start_date, end_date"
-        cases = con.execute(f"""
-            INSERT INTO {target}
-            SELECT ?, {picked}, coalesce(numerator::BOOLEAN, FALSE), {denominator}
-            FROM ({measure.sql})
-        """, [measure.id]).fetchone()[0]
+        if not any(set(form) <= set(columns) for form in REQUIRED_COLUMNS[measure.basis]):
+            forms = " or ".join(", ".join(form) for form in REQUIRED_COLUMNS[measure.basis])
+            return Outcome(measure, "failed", f"its SQL returns columns {', '.join(columns)} "
+                                              f"(a {measure.basis} measure must return {forms})")
+        cases = con.execute(_insert_cases_sql(measure, columns), [measure.id]).fetchone()[0]
     except duckdb.Error as exc:
         log.warning("measure %s failed: %s", measure.id, exc)
         return Outcome(measure, "failed", f"its SQL failed: {str(exc).splitlines()[0]}")
     return Outcome(measure, "ok", cases=cases)
 
 
+def _insert_cases_sql(measure: Measure, columns: list[str]) -> str:
+    denominator = "coalesce(denominator::DOUBLE, 0)" if "denominator" in columns else "1"
+    if measure.basis != "snapshot":
+        target, picked = "rolling_cases", "child_id, event_date"
+    elif "period_end" in columns:  # counted at that month end only
+        target, picked = "snapshot_cases", "child_id, period_end, (period_end + INTERVAL 1 DAY)::DATE"
+    else:
+        target, picked = "snapshot_cases", "child_id, start_date, end_date"
+    return f"""
+        INSERT INTO {target}
+        SELECT ?, {picked}, coalesce(numerator::DOUBLE, 0), {denominator}
+        FROM ({measure.sql})
+    """
+
+
 def _write_measure_settings(con, outcomes: list[Outcome], targets: dict) -> None:
     """The per-measure facts the roll-up needs; a target in headway.toml wins."""
     con.execute("""CREATE TEMP TABLE measure_settings (measure_id VARCHAR, unit VARCHAR, polarity VARCHAR,
-                   target DOUBLE, tolerance DOUBLE, first_period DATE)""")
+                   target DOUBLE, tolerance DOUBLE, first_period DATE, window_months INTEGER,
+                   median BOOLEAN)""")
     rows = []
     for o in outcomes:
         if o.status != "ok":
@@ -115,18 +130,20 @@ def _write_measure_settings(con, outcomes: list[Outcome], targets: dict) -> None
         own = targets.get(m.id, {})
         months = m.window_months + m.lookback_months
         rows.append((m.id, m.unit, m.polarity, own.get("target", m.target), own.get("tolerance", m.tolerance),
-                     months))
+                     months, m.window_months, m.median))
     con.executemany("""
         INSERT INTO measure_settings
-        SELECT ?, ?, ?, ?, ?, last_day(min(first_data_day) + to_months(?::INTEGER) - INTERVAL 1 DAY) FROM periods
+        SELECT ?, ?, ?, ?, ?, last_day(min(first_data_day) + to_months(?::INTEGER) - INTERVAL 1 DAY), ?, ?
+        FROM periods
     """, rows)
 
 
 # --- 2 and 3. attribution and counting ----------------------------------------------
 
 def _attribute_and_count(con) -> None:
-    """worker_counts: numerator and denominator per measure, month end and worker."""
-    con.execute(f"""
+    """worker_counts: numerator and denominator per measure, month end and worker
+    (and, for a median measure, per value: `bucket`)."""
+    con.execute("""
         CREATE TEMP TABLE worker_counts AS
         WITH held AS (
             -- the worker holding the child's case on a day: the latest allocation
@@ -136,21 +153,27 @@ def _attribute_and_count(con) -> None:
             ASOF LEFT JOIN allocations a ON e.child_id = a.child_id AND e.event_date >= a.start_date
         ),
         monthly AS (
-            SELECT measure_id, last_day(event_date) AS month_end, worker_id,
-                   count(*) FILTER (WHERE numerator AND denominator) AS numerator,
-                   count(*) FILTER (WHERE denominator) AS denominator
-            FROM held GROUP BY ALL
+            SELECT h.measure_id, last_day(h.event_date) AS month_end, h.worker_id,
+                   CASE WHEN s.median THEN h.numerator END AS bucket,
+                   sum(h.numerator) FILTER (WHERE h.denominator <> 0) AS numerator,
+                   sum(h.denominator) AS denominator
+            FROM held h JOIN measure_settings s USING (measure_id)
+            GROUP BY ALL
         ),
         rolling AS (
-            SELECT m.measure_id, p.period_end, m.worker_id,
+            SELECT m.measure_id, p.period_end, m.worker_id, m.bucket,
                    sum(m.numerator) AS numerator, sum(m.denominator) AS denominator
-            FROM monthly m JOIN periods p ON m.month_end BETWEEN p.window_start AND p.period_end
+            FROM monthly m
+            JOIN measure_settings s USING (measure_id)
+            JOIN periods p ON m.month_end <= p.period_end
+                          AND m.month_end > last_day(p.period_end - to_months(s.window_months))
             GROUP BY ALL
         ),
         open_cases AS (
             -- a child counts once per measure and month end, however many spans are open
             SELECT s.measure_id, p.period_end, s.child_id,
-                   bool_or(s.numerator AND s.denominator) AS numerator, bool_or(s.denominator) AS denominator
+                   max(s.numerator) FILTER (WHERE s.denominator <> 0) AS numerator,
+                   max(s.denominator) AS denominator
             FROM snapshot_cases s
             JOIN periods p ON s.start_date <= p.period_end AND (s.end_date IS NULL OR s.end_date > p.period_end)
             GROUP BY ALL
@@ -158,9 +181,10 @@ def _attribute_and_count(con) -> None:
         snapshot AS (
             SELECT o.measure_id, o.period_end,
                    CASE WHEN a.end_date IS NULL OR a.end_date >= o.period_end THEN a.worker_id END AS worker_id,
-                   count(*) FILTER (WHERE o.numerator) AS numerator,
-                   count(*) FILTER (WHERE o.denominator) AS denominator
+                   CASE WHEN s.median THEN o.numerator END AS bucket,
+                   coalesce(sum(o.numerator), 0) AS numerator, sum(o.denominator) AS denominator
             FROM open_cases o
+            JOIN measure_settings s USING (measure_id)
             ASOF LEFT JOIN allocations a ON o.child_id = a.child_id AND o.period_end >= a.start_date
             GROUP BY ALL
         )
@@ -169,12 +193,11 @@ def _attribute_and_count(con) -> None:
 
 
 def _roll_up_and_judge(con) -> None:
-    """worker_counts -> measure_values at every level, with value, target and RAG.
-    """
+    """worker_counts -> measure_values at every level, with value, target and RAG."""
     con.execute(f"""
         CREATE TEMP TABLE level_counts AS
         WITH placed AS (
-            SELECT c.measure_id, c.period_end, c.worker_id,
+            SELECT c.measure_id, c.period_end, c.worker_id, c.bucket,
                    coalesce(t.team_id, '{NOT_ALLOCATED}') AS team_id,
                    coalesce(t.service_area, '{NOT_ALLOCATED_NAME}') AS service_area,
                    c.numerator, c.denominator
@@ -189,37 +212,54 @@ def _roll_up_and_judge(con) -> None:
                CASE WHEN grouping(service_area) = 1 THEN NULL
                     WHEN grouping(team_id) = 1 THEN service_area
                     WHEN grouping(worker_id) = 1 THEN team_id ELSE worker_id END AS org_unit,
-               sum(numerator) AS numerator, sum(denominator) AS denominator
+               bucket, sum(numerator) AS numerator, sum(denominator) AS denominator
         FROM placed
-        GROUP BY GROUPING SETS ((measure_id, period_end), (measure_id, period_end, service_area),
-                                (measure_id, period_end, service_area, team_id),
-                                (measure_id, period_end, service_area, team_id, worker_id))
+        GROUP BY GROUPING SETS ((measure_id, period_end, bucket), (measure_id, period_end, service_area, bucket),
+                                (measure_id, period_end, service_area, team_id, bucket),
+                                (measure_id, period_end, service_area, team_id, worker_id, bucket))
         HAVING grouping(worker_id) = 1 OR worker_id IS NOT NULL
     """)
     # Every measure has an authority value for every month, even a month with no cases.
     con.execute("""
         INSERT INTO level_counts
-        SELECT s.measure_id, p.period_end, 'authority', NULL, 0, 0
+        SELECT s.measure_id, p.period_end, 'authority', NULL, NULL, 0, 0
         FROM measure_settings s CROSS JOIN periods p
         WHERE NOT EXISTS (SELECT 1 FROM level_counts c WHERE c.measure_id = s.measure_id
                           AND c.period_end = p.period_end AND c.org_level = 'authority')
     """)
     con.execute(f"""
         INSERT INTO measure_values
-        WITH valued AS (
+        WITH ranked AS (
+            -- for a median measure: how many cases have a value up to each bucket
+            SELECT *, sum(denominator) OVER (PARTITION BY measure_id, period_end, org_level, org_unit
+                                             ORDER BY bucket) AS running,
+                      sum(denominator) OVER (PARTITION BY measure_id, period_end, org_level, org_unit) AS total
+            FROM level_counts
+        ),
+        counted AS (
+            -- the median: the middle case's value, or the mean of the middle two
+            SELECT measure_id, period_end, org_level, org_unit,
+                   sum(numerator) AS numerator, sum(denominator) AS denominator,
+                   (min(bucket) FILTER (WHERE running >= ceil(total / 2))
+                    + min(bucket) FILTER (WHERE running >= floor(total / 2) + 1)) / 2 AS median
+            FROM ranked GROUP BY ALL
+        ),
+        valued AS (
             SELECT c.measure_id, c.period_end, c.org_level,
                    coalesce(c.org_unit, (SELECT org_unit FROM org_units WHERE org_level = 'authority')) AS org_unit,
-                   c.numerator::DOUBLE AS numerator,
-                   CASE WHEN s.unit = 'percent' THEN c.denominator
+                   CASE WHEN NOT s.median THEN c.numerator END::DOUBLE AS numerator,
+                   CASE WHEN s.unit IN ('percent', 'days', 'average') THEN c.denominator
                         WHEN s.unit = 'rate_per_10k' AND c.org_level = 'authority' THEN pp.population
                    END::DOUBLE AS denominator,
-                   CASE WHEN s.unit = 'percent' THEN 100.0 * c.numerator / nullif(c.denominator, 0)
+                   CASE WHEN s.median THEN c.median
+                        WHEN s.unit = 'percent' THEN 100.0 * c.numerator / nullif(c.denominator, 0)
+                        WHEN s.unit IN ('days', 'average') THEN c.numerator / nullif(c.denominator, 0)
                         WHEN s.unit = 'rate_per_10k' AND c.org_level = 'authority'
                              THEN 10000.0 * c.numerator / nullif(pp.population, 0)
                         WHEN s.unit = 'count' THEN c.numerator
                    END AS value,
                    s.target, s.tolerance, s.polarity
-            FROM level_counts c
+            FROM counted c
             JOIN measure_settings s USING (measure_id)
             LEFT JOIN period_population pp USING (period_end)
             WHERE c.period_end >= s.first_period

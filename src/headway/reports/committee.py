@@ -58,7 +58,8 @@ DIRECTION_WORDS = {
 }
 POLARITY_WORDS = {"higher_is_better": "Higher is better", "lower_is_better": "Lower is better",
                   "context": "Context measure: no better direction, no target"}
-BASIS_WORDS = {"rolling_12_months": "Rolling 12 months", "snapshot": "Snapshot at the month end"}
+BASIS_WORDS = {"rolling_12_months": "Rolling 12 months", "rolling_36_months": "Rolling 36 months",
+               "snapshot": "Snapshot at the month end"}
 COUNT_HEADINGS = {  # table headings for the numerator and denominator, by unit
     "percent": ("Number", "Out of"),
     "rate_per_10k": ("Number", "Children aged 0 to 17"),

@@ -71,6 +71,8 @@ def when_phrase(basis: str, period_end: dt.date) -> str:
     """How the period reads for a measure's basis."""
     if basis == "rolling_12_months":
         return f"In the 12 months to {long_date(period_end)}"
+    if basis == "rolling_36_months":
+        return f"In the 36 months to {long_date(period_end)}"
     if basis == "snapshot":
         return f"At {long_date(period_end)}"
     return f"In the month ending {long_date(period_end)}"

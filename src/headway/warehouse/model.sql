@@ -67,3 +67,71 @@ SELECT child_id, worker_id, start_date, end_date FROM stg_org_allocation ORDER B
 
 CREATE TABLE population AS
 SELECT DISTINCT time_period, la_code, la_name, population_0_17 FROM stg_population;
+
+-- ---------------------------------------------------------------------------------
+-- Derived from the episodes for the measure catalogue (stability, permanence and
+-- adoption measures). Short breaks (legal status V3/V4) are left out throughout,
+-- as in the DfE's statistics.
+
+-- Episodes with their period of care: an episode continues the period when the one
+-- before it ended with REC X1 on the day it started (measures.md 2.3).
+CREATE TABLE care_episodes AS
+WITH ordered AS (
+    SELECT *, coalesce(lag(rec) OVER w = 'X1' AND lag(dec) OVER w = decom, FALSE) AS continues
+    FROM cla_episodes
+    WHERE ls NOT IN ('V3', 'V4')
+    WINDOW w AS (PARTITION BY child_id ORDER BY decom)
+)
+SELECT *, sum(CASE WHEN continues THEN 0 ELSE 1 END) OVER (PARTITION BY child_id ORDER BY decom) AS period_number
+FROM ordered;
+
+-- One row per period of care; end_date blank while it is open. start_known is
+-- false when the period began before the earliest return loaded (its first episode
+-- in the data is not RNE S): start_date is then only its earliest episode's start.
+CREATE TABLE care_periods AS
+SELECT child_id, period_number, min(decom) AS start_date,
+       CASE WHEN bool_and(dec IS NOT NULL) THEN max(dec) END AS end_date,
+       arg_max(rec, decom) AS reason_ended, arg_min(rne, decom) = 'S' AS start_known
+FROM care_episodes
+GROUP BY child_id, period_number;
+
+-- One row per placement: a period of care starts one, and so does each change of
+-- placement (RNE P, T, B, U); a change of legal status only (L) does not.
+-- carer_start is when the child began living with these carers: a change of
+-- placement with the same carers (T, U: e.g. foster care becoming long-term or
+-- adoptive) keeps it. previous_start is the start of the placement before, in the
+-- same period of care.
+CREATE TABLE placements AS
+WITH numbered AS (
+    SELECT *,
+           sum(CASE WHEN NOT continues OR rne IN ('P', 'T', 'B', 'U') THEN 1 ELSE 0 END) OVER w AS placement_number,
+           sum(CASE WHEN NOT continues OR rne IN ('P', 'B') THEN 1 ELSE 0 END) OVER w AS carer_number
+    FROM care_episodes
+    WINDOW w AS (PARTITION BY child_id ORDER BY decom)
+),
+grouped AS (
+    SELECT child_id, period_number, placement_number, carer_number, min(decom) AS start_date,
+           CASE WHEN bool_and(dec IS NOT NULL) THEN max(dec) END AS end_date,
+           arg_min(place, decom) AS place
+    FROM numbered
+    GROUP BY child_id, period_number, placement_number, carer_number
+)
+SELECT child_id, period_number, placement_number, start_date, end_date, place,
+       min(start_date) OVER (PARTITION BY child_id, carer_number) AS carer_start,
+       lag(start_date) OVER (PARTITION BY child_id, period_number ORDER BY start_date) AS previous_start
+FROM grouped;
+
+-- One row per period of care that ended in adoption (REC E11, E12): when the child
+-- came into care, got a placement order (LS E1 or D1), was placed for adoption
+-- (PLACE A3-A6), began living with the adopters (earlier, if they were the child's
+-- foster carers) and was adopted (the period's end).
+CREATE TABLE adoption_journeys AS
+SELECT p.child_id, p.start_date AS care_start, p.start_known AS care_start_known,
+       (SELECT min(e.decom) FROM care_episodes e WHERE e.child_id = p.child_id
+            AND e.period_number = p.period_number AND e.ls IN ('E1', 'D1')) AS placement_order_date,
+       a.start_date AS placed_date, a.carer_start AS moved_in_date, p.end_date AS adoption_date
+FROM care_periods p
+LEFT JOIN (SELECT * FROM placements WHERE place IN ('A3', 'A4', 'A5', 'A6')
+           QUALIFY row_number() OVER (PARTITION BY child_id, period_number ORDER BY start_date) = 1) a
+       ON a.child_id = p.child_id AND a.period_number = p.period_number
+WHERE p.reason_ended IN ('E11', 'E12');

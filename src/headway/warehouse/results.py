@@ -9,9 +9,9 @@ CREATE TABLE measure_catalogue (
     sort_order INTEGER,
     title VARCHAR NOT NULL,
     description VARCHAR,          -- plain English, for councillors
-    unit VARCHAR NOT NULL,        -- percent | rate_per_10k | count | days
+    unit VARCHAR NOT NULL,        -- percent | rate_per_10k | count | days | average
     polarity VARCHAR NOT NULL,    -- higher_is_better | lower_is_better | context
-    basis VARCHAR NOT NULL,       -- snapshot | rolling_12_months
+    basis VARCHAR NOT NULL,       -- snapshot | rolling_12_months | rolling_36_months
     numerator VARCHAR,            -- what is counted, in words
     denominator VARCHAR,
     timescale VARCHAR,            -- statutory timescale, if any

@@ -1,0 +1,247 @@
+"""The catalogue's measures against answers worked out by hand on a second tiny
+authority (tests/hand_fixture_catalogue.py), and the catalogue's own rules: every
+computable measure has a hand-worked test, every measure needing a source not read
+yet is skipped naming it, and every measure's SQL fits the model it is written for."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from headway.config import Settings
+from headway.errors import HeadwayError
+from headway.measures.catalogue import (LOADED_SOURCES, PLANNED_SOURCES, REQUIRED_COLUMNS, load_catalogue,
+                                        read_measure)
+from headway.warehouse.build import refresh
+from headway.warehouse.query import Warehouse
+from headway.warehouse.tables import STAGING_TABLES
+from tests.hand_fixture_catalogue import write_catalogue_fixture
+from tests.test_measures import EXPECTED as SKELETON_EXPECTED
+from tests.test_measures import assert_hand_answer
+
+D = dt.date.fromisoformat
+PLANNED_MODEL = Path(__file__).with_name("planned_model.sql")
+A, POP = "authority", 10_000  # population 10,000: a rate per 10,000 equals the count
+
+# (measure, period end, org level, org unit) -> (numerator, denominator, value), worked out by hand.
+EXPECTED = {
+    # R01/R03/R04, year to 31 March 2026: F1 (1 April, RC8), F2 (31 March, NFA), F6 (RC9), F8.
+    # F2 is NFA, so not "assessed as not in need" although its closure reason is RC8.
+    ("R01", "2026-03-31", A, "999"): (4, POP, 4.0),
+    ("R01", "2025-03-31", A, "999"): (2, POP, 2.0),       # F7, and F3 received on 31 March
+    ("R03", "2026-03-31", A, "999"): (1, 4, 25.0),
+    ("R04", "2026-03-31", A, "999"): (2, 4, 50.0),
+    # A01: G1 (authorised on Easter Monday), G2, G3, G4, G5 (authorised before its start)
+    ("A01", "2026-03-31", A, "999"): (5, POP, 5.0),
+    ("A01", "2025-03-31", A, "999"): (1, POP, 1.0),       # G7, authorised on 31 March
+    # A03 medians (no numerator). Working days: G1 0 (bank holiday), G2 0, G3 45, G4 10, G7 228.
+    ("A03", "2026-03-31", A, "999"): (None, 4, 5.0),      # 0 0 10 45: mean of the middle two
+    ("A03", "2025-09-30", A, "999"): (None, 5, 10.0),     # 0 0 10 45 228
+    ("A03", "2025-08-31", A, "999"): (None, 4, 22.5),     # 0 0 45 228
+    ("A03", "2025-09-30", "team", "T1"): (None, 2, 27.5),  # G3 and G4, held by W1
+    ("A03", "2025-09-30", "team", "UNALLOCATED"): (None, 3, 0.0),
+    # C01: open, not NFA, under 18. 31 March 2026: F3 only (F7 turns 18 that day, F8 closed on it)
+    ("C01", "2025-03-31", A, "999"): (4, POP, 4.0),       # F3 (referred that day), F4, F5, F7
+    ("C01", "2026-02-28", A, "999"): (3, POP, 3.0),       # F3, F7, F8
+    ("C01", "2026-03-31", A, "999"): (1, POP, 1.0),
+    # C02: closed in the year to 31 March 2026: F1, F4 (exactly 2 years), F5 (a day short), F6, F8
+    ("C02", "2026-03-31", A, "999"): (1, 5, 20.0),
+    # S47s started in the year: H1, H2, H3, H5 (on 31 March), H6; conferences held in it: H1, H2, H4, H6
+    ("S01", "2026-03-31", A, "999"): (5, POP, 5.0),
+    ("S02", "2026-03-31", A, "999"): (3, 5, 60.0),        # H1, H2, H6 reached a conference
+    ("S04", "2026-03-31", A, "999"): (4, POP, 4.0),
+    ("S05", "2026-03-31", A, "999"): (2, 4, 50.0),        # H1, H6: plan on the conference day; H2 a day late
+    # P01: 31 March 2026: Q1 and Q4 (started that day); Q6 turns 18 that day; H1 ended 15 March
+    ("P01", "2026-03-31", A, "999"): (2, POP, 2.0),
+    ("P01", "2026-02-28", A, "999"): (3, POP, 3.0),       # H1, Q1, Q6
+    # P02: started in the year to 31 March 2026: H1, H2, H6, Q4 (on 31 March), Q6
+    ("P02", "2026-03-31", A, "999"): (5, POP, 5.0),
+    ("P02", "2024-03-31", A, "999"): (1, POP, 1.0),       # Q1, started on 31 March 2024
+    # P04: ended in the year: Q2 exactly 2 years, Q3 a day short; then H1, H2, H6, Q5 all short
+    ("P04", "2025-03-31", A, "999"): (1, 2, 50.0),
+    ("P04", "2026-03-31", A, "999"): (0, 4, 0.0),
+    # P05: Q1 started 31 March 2024 has lasted 2 years on 31 March 2026, not on 28 February
+    ("P05", "2026-03-31", A, "999"): (1, 2, 50.0),        # Q1, Q4
+    ("P05", "2026-02-28", A, "999"): (0, 3, 0.0),         # H1, Q1, Q6
+    # P06: plans open 3 months or more. Q2/Q3 began before the data (1 April 2023): Q2's first
+    # review in the data is not judged; Q3 with none is due 1 October 2023 (6 months on).
+    ("P06", "2023-09-30", A, "999"): (2, 2, 100.0),
+    ("P06", "2023-10-31", A, "999"): (1, 2, 50.0),        # Q3 now overdue
+    ("P06", "2024-07-31", A, "999"): (2, 3, 200 / 3),     # Q1 (review at exactly 3 months), Q2; not Q3
+    ("P06", "2026-02-28", A, "999"): (2, 3, 200 / 3),     # H1 and Q6 in time; Q1 had a late review
+    ("P06", "2026-03-31", A, "999"): (0, 1, 0.0),         # Q1 only: H1 ended, Q6 turned 18, Q4 new
+    # L01: K5 short breaks out; K4 turns 18 on 31 March 2026 (episode left open); K6 left care
+    # on their 18th birthday, 31 March 2025
+    ("L01", "2026-03-31", A, "999"): (5, POP, 5.0),       # K1 K2 K3 K10 K11
+    ("L01", "2026-02-28", A, "999"): (6, POP, 6.0),       # and K4
+    ("L01", "2025-03-31", A, "999"): (7, POP, 7.0),       # K1 K2 K3 K4 K8 K10 K11
+    ("L01", "2025-02-28", A, "999"): (8, POP, 8.0),       # and K6
+    # L02: periods started; episodes joined by X1 are one period; K10 came into care twice
+    ("L02", "2024-03-31", A, "999"): (4, POP, 4.0),       # K1 K2 K7 K8 (3, 4, 3, 4 episodes)
+    ("L02", "2025-03-31", A, "999"): (4, POP, 4.0),       # K4, K6, K10 twice; not K5
+    # L03: placements in the 12 months to the month end, counting a change of placement with
+    # the same carers (K1's T) but not a legal-status change (K1's L).
+    ("L03", "2026-03-31", A, "999"): (1, 5, 20.0),        # K2 (3); K1 K3 K10 K11 fewer; K4 is 18
+    ("L03", "2025-03-31", A, "999"): (1, 7, 100 / 7),     # K10: one placement before going home, two after
+    ("L03", "2026-03-31", "team", "T3"): (1, 2, 50.0),    # K1, K2 held by W3
+    ("L03", "2026-03-31", "team", "UNALLOCATED"): (0, 3, 0.0),
+    # L04: under 16, in care 2.5 years. K3 turns 16 on 31 March 2026. K11 placed for adoption
+    # in October 2025 after 3 years with foster carers; K2 moved carers in September 2025.
+    ("L04", "2026-03-31", A, "999"): (2, 3, 200 / 3),     # K1, K11 of K1 K2 K11
+    ("L04", "2026-02-28", A, "999"): (3, 4, 75.0),        # K1, K3, K11 of K1 K2 K3 K11
+    # L05: in care 2 years at 31 March 2026: K1 K2 K3 K11; K2 had 4 placements in them
+    ("L05", "2026-03-31", A, "999"): (1, 4, 25.0),
+    # L16: reviews due by month. Children with no review held (K2, K4, K6, K8, K10 twice) have a
+    # first review due 20 working days on, not held: late. K11 and K3's first in the data began
+    # care before the data: not judged.
+    ("L16", "2024-03-31", A, "999"): (4, 9, 400 / 9),     # K1 3 (1 late), K7 3 (1 late), K3 late, K2, K8
+    ("L16", "2025-03-31", A, "999"): (4, 9, 400 / 9),     # K1 2 (1 late), K7, K3 2, K4, K6, K10 x2
+    ("L16", "2026-03-31", A, "999"): (3, 4, 75.0),        # K1 (the one due 25 Feb 2026 not held), K3 2
+    # Adoption. K7: care 1 May 2023, placed with adopters 1 May 2024 (366 days), adopted
+    # 1 December 2024. K8: care 1 June 2023, with the foster carers who adopted them from
+    # 1 September 2023 (92 days), placed for adoption 1 October 2024 (488), adopted 30 June 2025.
+    ("AD01", "2026-03-31", A, "999"): (854, 2, 427.0),
+    ("AD03", "2026-03-31", A, "999"): (458, 2, 229.0),
+    ("AD04", "2026-03-31", A, "999"): (488, 1, 488.0),
+    ("AD04", "2025-03-31", A, "999"): (366, 1, 366.0),    # not K12, adopted January 2025: start unknown
+    # AD06: placement order, not placed: K7 Nov 2023 - Apr 2024, K8 Mar - Sep 2024
+    ("AD06", "2024-03-31", A, "999"): (2, None, 2.0),
+    ("AD06", "2024-05-31", A, "999"): (1, None, 1.0),
+    ("AD06", "2024-10-31", A, "999"): (0, None, 0.0),
+}
+
+
+@pytest.fixture(scope="module")
+def catalogue_refresh(tmp_path_factory):
+    settings = Settings(workspace=tmp_path_factory.mktemp("catalogue") / "workspace")
+    write_catalogue_fixture(settings)
+    return settings, refresh(settings)
+
+
+@pytest.fixture(scope="module")
+def catalogue_warehouse(catalogue_refresh):
+    settings, _ = catalogue_refresh
+    with Warehouse(settings.warehouse_path) as wh:
+        yield wh
+
+
+@pytest.mark.parametrize("key", list(EXPECTED), ids=lambda k: "-".join(k))
+def test_measure_matches_hand_answer(catalogue_warehouse, key):
+    assert_hand_answer(catalogue_warehouse, key, EXPECTED[key])
+
+
+def test_every_computable_measure_has_a_hand_worked_answer(catalogue_refresh):
+    computed = {o.measure.id for o in catalogue_refresh[1].outcomes if o.status == "ok"}
+    answered = {key[0] for key in EXPECTED} | {key[0] for key in SKELETON_EXPECTED}
+    assert computed - answered == set()
+
+
+def test_only_measures_needing_a_source_not_read_yet_are_skipped(catalogue_refresh):
+    """The fixture loads every source Headway reads, so nothing else may be skipped, and nothing fails."""
+    outcomes = catalogue_refresh[1].outcomes
+    assert [(o.measure.id, o.message) for o in outcomes if o.status == "failed"] == []
+    for o in outcomes:
+        planned = [n for n in o.measure.needs if n not in STAGING_TABLES]
+        assert (o.status == "skipped") == bool(planned), o.measure.id
+    assert sum(o.status == "ok" for o in outcomes) >= 30
+
+
+@pytest.mark.parametrize("measure_id, message", [
+    ("L11", "needs SSDA903 OC2"),
+    ("FD02", "needs Annex A List 1 (contacts)"),  # the CIN Census it also needs is loaded
+    ("W01", "needs the children's social work workforce census (workers) and "
+            "the children's social work workforce census (vacancies)"),
+])
+def test_a_skipped_measure_names_its_source_in_words(catalogue_warehouse, measure_id, message):
+    measure = catalogue_warehouse.measure(measure_id)
+    assert (measure["status"], measure["status_message"]) == ("skipped", message)
+    assert catalogue_warehouse.series(measure_id) == []  # no zeros standing in for missing data
+
+
+def test_a_loaded_but_empty_source_is_named_too(tmp_path):
+    settings = Settings(workspace=tmp_path / "ws")
+    write_catalogue_fixture(settings)
+    for path in (settings.staging_dir / "ssda903_reviews").glob("*.parquet"):
+        path.unlink()
+    outcomes = {o.measure.id: o for o in refresh(settings).outcomes}
+    assert (outcomes["L16"].status, outcomes["L16"].message) == ("skipped", "needs SSDA903 Reviews")
+    assert outcomes["L01"].status == "ok"
+
+
+def test_36_month_measures_start_when_three_years_are_in(catalogue_warehouse):
+    first = dict(catalogue_warehouse.con.execute(
+        "SELECT measure_id, min(period_end) FROM measure_values GROUP BY 1").fetchall())
+    assert first["AD01"] == D("2026-03-31")  # data from 1 April 2023
+    assert first["AD04"] == D("2024-03-31")
+    assert first["P05"] == D("2023-04-30")
+    assert first["L03"] == D("2024-03-31")  # needs the 12 months before in the data
+    assert first["L04"] == D("2025-09-30")
+
+
+def test_every_measure_sql_fits_the_model_it_is_written_for(catalogue_refresh, tmp_path):
+    """Each query binds against the real model plus the planned tables for sources not
+    read yet (tests/planned_model.sql) and returns the columns its basis needs."""
+    settings, _ = catalogue_refresh
+    copy = tmp_path / "bind.duckdb"
+    shutil.copy(settings.warehouse_path, copy)
+    con = duckdb.connect(str(copy))
+    con.execute(PLANNED_MODEL.read_text(encoding="utf-8"))
+    for measure in load_catalogue():
+        try:
+            columns = {d[0] for d in con.execute(f"SELECT * FROM ({measure.sql}) LIMIT 0").description}
+        except duckdb.Error as exc:
+            pytest.fail(f"{measure.id}: {exc}")
+        forms = REQUIRED_COLUMNS[measure.basis]
+        assert any(set(form) <= columns for form in forms), f"{measure.id} returns {sorted(columns)}"
+
+
+def test_every_source_has_words():
+    assert set(STAGING_TABLES) <= set(LOADED_SOURCES) | set(PLANNED_SOURCES)
+
+
+def test_catalogue_covers_the_issue():
+    measures = load_catalogue()
+    assert len(measures) >= 50
+    sections = {m.section for m in measures}
+    assert {"Front door", "Referrals", "Assessments", "Child protection", "Children looked after",
+            "Care leavers", "Adoption", "Workforce"} <= sections
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"needs": ["ssda903_oc9"]}, "needs 'ssda903_oc9', which is not a source Headway knows"),
+    ({"median": True}, "median: true needs unit days or average, not 'percent'"),
+    ({"basis": "rolling_24_months"}, "field 'basis' is 'rolling_24_months'; use one of"),
+])
+def test_a_bad_measure_file_is_named(tmp_path, change, message):
+    good = yaml.safe_load((Path(load_catalogue()[0].source)).read_text())
+    path = tmp_path / f"{good['id']}.yml"
+    path.write_text(yaml.safe_dump({**good, "unit": "percent", **change}))
+    with pytest.raises(HeadwayError) as err:
+        read_measure(path)
+    assert path.name in str(err.value) and message in str(err.value)
+
+
+def test_numbers_as_numerator_and_denominator(tmp_path, monkeypatch):
+    """Full-time equivalents and the like: numerators and denominators are summed as
+    numbers, and a numerator on a row outside the denominator is not counted."""
+    from headway.measures import catalogue
+
+    folder = tmp_path / "catalogue"
+    folder.mkdir()
+    (folder / "L99.yml").write_text(yaml.safe_dump({
+        "id": "L99", "title": "Weighted", "description": "A test measure.", "unit": "average",
+        "polarity": "context", "basis": "snapshot", "needs": ["ssda903_episodes"],
+        "sql": "SELECT child_id, start_date, end_date, 2.5 AS numerator, 0.5 AS denominator FROM care_periods "
+               "UNION ALL SELECT 'NOBODY', DATE '2020-01-01', NULL, 7, 0"}))
+    monkeypatch.setattr("headway.warehouse.build.load_catalogue", lambda: catalogue.load_catalogue(folder))
+    settings = Settings(workspace=tmp_path / "ws")
+    write_catalogue_fixture(settings)
+    refresh(settings)
+    with Warehouse(settings.warehouse_path) as wh:
+        # periods of care open on 31 March 2026: K1 K2 K3 K4 K10 K11 (K5's short breaks are not one)
+        assert_hand_answer(wh, ("L99", "2026-03-31", A, "999"), (15.0, 3.0, 5.0))
