@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 NO_SERVE ?=
 DEMO_FLAGS := $(if $(NO_SERVE),--no-serve,)
 
-.PHONY: demo test install chromium benchmark clean
+.PHONY: demo test install chromium validators benchmark clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,13 @@ chromium:
 demo: $(STAMP)
 	$(BIN)/headway demo $(DEMO_FLAGS)
 
-test: $(STAMP) chromium
+# The DfE's validators (csc-validator-be-903, csc-validator-be-cin) pin pandas<2 and
+# numpy<1.25, so they get an environment of their own: .venv-validators (see
+# docs/validation.md). Quick when it is already built.
+validators: $(STAMP)
+	$(BIN)/python -c 'from headway.validate.dfe import setup; setup()'
+
+test: $(STAMP) chromium validators
 	$(BIN)/python -m pytest
 
 benchmark: $(STAMP)

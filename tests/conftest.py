@@ -19,3 +19,29 @@ def sample_settings(workspace) -> Settings:
     """A workspace with a small published warehouse (see tests/sample_warehouse.py)."""
     write_sample_warehouse(workspace)
     return workspace
+
+
+# --- the app database on PostgreSQL (access model, issue 5) -------------------------------
+# With HEADWAY_TEST_DATABASE_URL set, every test that sets Django up uses a scratch
+# database on that PostgreSQL server instead of SQLite (see tests/postgres.py).
+_scratch = None
+
+
+def pytest_configure(config):
+    global _scratch
+    import os
+
+    server = os.environ.get("HEADWAY_TEST_DATABASE_URL")
+    if server:
+        from tests.postgres import scratch_database
+
+        _scratch = scratch_database(server)
+        os.environ["DATABASE_URL"] = _scratch.__enter__()
+
+
+def pytest_unconfigure(config):
+    if _scratch is not None:
+        from django.db import connections
+
+        connections.close_all()
+        _scratch.__exit__(None, None, None)

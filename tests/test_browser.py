@@ -7,45 +7,21 @@ download is not used (it fails offline).
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 
 from headway.config import Settings
 from headway.warehouse.query import Warehouse
+from tests.browser_helpers import (START_TIMEOUT, chromium, new_page, server_environment, served,
+                                   skip_without_a_browser)
+# Kept importable from here for tests/test_board_browser.py; they live in tests/browser_helpers.py.
+from tests.browser_helpers import CHROMIUM, CHROMIUM_ARGS, free_port, wait_until_listening  # noqa: F401
 from tests.sample_warehouse import write_sample_warehouse
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-START_TIMEOUT = 60  # seconds for the server to migrate and listen
 YELLOW_FOCUS = "rgb(255, 221, 0)"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_listening(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited early:\n{process.stdout.read()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the server did not listen on port {port} within {START_TIMEOUT}s")
 
 
 @pytest.fixture(scope="module")
@@ -59,11 +35,8 @@ def sample(tmp_path_factory) -> Settings:
 @pytest.fixture(scope="module")
 def server(sample):
     """The dashboard on a free port, and the demo user's password."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (run `make chromium`)")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "HEADWAY_SECRET_KEY")}
-    env["HEADWAY_WORKSPACE"] = str(sample.workspace)
+    skip_without_a_browser()
+    env = server_environment(sample.workspace)
     # The demo user goes into the workspace's own app database, from a process of its
     # own: this one may already have Django configured for another workspace.
     made = subprocess.run(
@@ -72,35 +45,20 @@ def server(sample):
          "print(ensure_demo_user(s)[1])"],
         env=env, capture_output=True, text=True, check=True, timeout=START_TIMEOUT)
     password = made.stdout.strip().splitlines()[-1]
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "headway.web.server", "--port", str(port)],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        wait_until_listening(port, process)
-        yield {"url": f"http://127.0.0.1:{port}", "password": password}
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with served(env) as url:
+        yield {"url": url, "password": password}
 
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
-    yield page
-    context.close()
+    with new_page(browser) as page:
+        yield page
 
 
 def sign_in(page, server) -> None:
@@ -123,7 +81,7 @@ def test_sign_in_see_the_scorecard_and_open_a_measure(page, server, sample):
         assert page.get_by_role("link", name=measure["title"], exact=True).is_visible(), measure["measure_id"]
 
     page.get_by_role("link", name=chosen["title"], exact=True).click()
-    page.wait_for_url(server["url"] + "/measures/A02/")
+    page.wait_for_url(server["url"] + "/measures/A02/?unit=authority%3A999&period=*")
     assert page.locator("h1").inner_text() == chosen["title"]
     chart = page.locator(".hw-trend svg[role=img]")
     assert chart.is_visible() and chart.bounding_box()["height"] > 100

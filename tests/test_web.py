@@ -24,10 +24,11 @@ from headway.warehouse.query import Warehouse
 from headway.web import setup
 from headway.web.settings import build_settings, parse_database_url
 from tests.sample_warehouse import write_sample_warehouse
+from tests.web_helpers import every_route, sample_url
 
 LONG_KEY = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789" * 2
 PUBLIC_ROUTES = {"login", "static"}  # a new public route must be added here on purpose
-SAMPLE_KWARGS = {"measure": {"measure_id": "A02"}, "static": {"path": "headway/headway.css"}}
+
 
 
 # --- fixtures ----------------------------------------------------------------------
@@ -129,29 +130,14 @@ def assert_sign_in_redirect(response, path=None):
 
 
 # --- deny by default --------------------------------------------------------------
-def every_route():
-    from django.urls import URLPattern, URLResolver, get_resolver
-
-    def walk(patterns):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                yield from walk(p.url_patterns)
-            elif isinstance(p, URLPattern):
-                yield p
-
-    return list(walk(get_resolver().url_patterns))
-
-
 def test_every_route_but_sign_in_and_static_redirects_signed_out_visitors(client):
-    from django.urls import reverse
-
     routes = every_route()
-    names = {r.name for r in routes}
+    names = {name for name, _ in routes}
     assert None not in names, "every route needs a name so this test can reach it"
     assert {"scorecard", "measure", "login", "logout", "static"} <= names
-    for route in routes:
-        url = reverse(route.name, kwargs=SAMPLE_KWARGS.get(route.name, {}))
-        if route.name in PUBLIC_ROUTES:
+    for name, route in routes:
+        url = sample_url(name, route)
+        if name in PUBLIC_ROUTES:
             assert client.get(url).status_code == 200, url
             continue
         assert_sign_in_redirect(client.get(url), url)
@@ -258,7 +244,8 @@ def test_scorecard_shows_every_measure_with_its_latest_value_and_rating(signed_i
     for row, card in zip(rows, cards):
         latest = card["latest"]
         assert text(css(row, "th a")[0]) == card["title"]
-        assert css(row, "th a")[0].get("href") == f"/measures/{card['measure_id']}/"
+        assert css(row, "th a")[0].get("href") == (f"/measures/{card['measure_id']}/?unit=authority%3A999"
+                                                   f"&period={latest_period.isoformat()}")
         assert text(css(row, ".hw-value")[0]) == charts.format_value(latest.value, card["unit"])
         assert text(css(row, ".hw-rag")[0]) == RAG_WORDS[latest.rag]
         assert card["direction_12m"].capitalize() in text(css(row, ".hw-direction")[0])
@@ -362,7 +349,7 @@ def test_measure_page_embeds_the_report_s_chart_spec(signed_in, site):
 def test_rate_measure_explains_the_team_chart_and_is_a_snapshot(signed_in, site):
     page = html(signed_in.get("/measures/P01/"))
     main = text(css(page, "main")[0])
-    assert "snapshot at month end" in main and "no population figure for a team" in main
+    assert "snapshot at month end" in main and "no population figure for a service area, team or worker" in main
     assert "No target" in text(css(page, ".hw-summary")[0])
 
 

@@ -77,6 +77,41 @@ def load(paths, year, workspace):
     click.echo(f"Loaded {len(results)} file(s) into {settings.staging_dir}. Run `headway refresh` next.")
 
 
+# ---------------------------------------------------------------- validate (issue 3)
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--year", type=int, default=None,
+              help="Collection year of every file given, as the year it ends (2026 = 2025/26).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Directory for validation.html and validation.csv (default: the workspace's validation/).")
+@click.option("--la", "la_code", default=None,
+              help="The council's ONS code (e.g. E09000027), for the DfE rules that compare placements "
+                   "with the council's own area.")
+@click.option("--headway-only", is_flag=True,
+              help="Run Headway's own checks only, not the DfE's rules (no validator environment needed).")
+@workspace_option
+def validate(paths, year, out, la_code, headway_only, workspace):
+    """Check returns (files or directories) with Headway's checks and the DfE's rules;
+    write an HTML and a CSV report. Exit status 1 if any file has a fatal problem."""
+    from headway.validate import validate_returns
+    from headway.validate.report import headline, write_reports
+
+    settings = load_settings(workspace)
+    result = validate_returns(list(paths), year=year, la=la_code, dfe=not headway_only, settings=settings,
+                              progress=True, say=lambda text: click.echo(text, err=True))
+    written = write_reports(result, out or settings.workspace / "validation")
+    click.echo(f"{'File':<60} {'fatal':>6} {'errors':>7} {'warnings':>9}")
+    for s in result.summary():
+        click.echo(f"{s.file[-60:]:<60} {s.fatal:>6,} {s.errors:>7,} {s.warnings:>9,}")
+    for file in result.not_checked:
+        click.echo(f"  not checked (not a 903 table or CIN file): {file}")
+    click.echo(headline(result))
+    click.echo(f"Reports: {written['html']} and {written['csv']}")
+    if result.fatal:
+        sys.exit(1)
+
+
 @main.command()
 @workspace_option
 def refresh(workspace):
@@ -174,6 +209,24 @@ def serve(host, port, workspace):
     settings = load_settings(workspace)
     click.echo(f"Headway dashboard on http://{host}:{port}/  (Ctrl+C to stop)")
     run_server(settings, host=host, port=port)
+
+
+@main.command()
+@click.argument("username")
+@click.option("--role", default=None, help="One of the roles in docs/security.md (e.g. Analyst); none = sees nothing.")
+@click.option("--authority", is_flag=True, help="Scope: the whole authority.")
+@click.option("--service", "services", multiple=True, help="Scope: a service area (repeat for more).")
+@click.option("--team", "teams", multiple=True, help="Scope: a team ID (repeat for more).")
+@click.password_option(help="The password (asked for if not given).")
+@workspace_option
+def user(username, role, authority, services, teams, password, workspace):
+    """Create or update a dashboard user, e.g. the first administrator:
+    headway user alice --role Analyst --authority"""
+    from headway.web.accounts import add_user_from_command_line
+
+    add_user_from_command_line(load_settings(workspace), username, password, role, authority, services, teams)
+    click.echo(f"{username}: role {role or 'none'}; scope "
+               f"{'the whole authority' if authority else ', '.join([*services, *teams]) or 'nothing'}")
 
 
 @main.command()

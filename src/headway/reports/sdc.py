@@ -110,3 +110,26 @@ def publishable_points(points: Sequence[Point], unit: str) -> list[Point]:
             denominator=None if cells["denominator"].suppressed else point.denominator,
         ))
     return safe
+
+
+# --- secondary suppression (added for the dashboard's disclosure-controlled views) -----------
+def suppress_parts(parts: Sequence[Cell], total: Cell | None) -> tuple[list[Cell], Cell | None]:
+    """Counts that add up to a total (e.g. each service area's children and the
+    authority's): primary suppression, then secondary suppression so that no hidden
+    part can be worked out as the total minus the parts shown.
+
+    While exactly one part is hidden and the total is shown, the next smallest part is
+    hidden too (a positive count before a zero: a hidden zero protects less); with no
+    other part to hide, the total is hidden instead.
+    """
+    parts = suppress(parts)
+    total = suppress([total])[0] if total is not None else None
+    hidden = [c for c in parts if c.suppressed]
+    if total is None or total.suppressed or len(hidden) != 1:
+        return parts, total
+    candidates = [i for i, c in enumerate(parts) if not c.suppressed and c.value is not None]
+    if not candidates:
+        return parts, dataclasses.replace(total, suppressed=True)
+    pick = min(candidates, key=lambda i: (parts[i].value == 0, parts[i].value))
+    parts[pick] = dataclasses.replace(parts[pick], suppressed=True)
+    return parts, total

@@ -5,7 +5,7 @@
 writes, for collection years last_year-years+1 .. last_year (2026 = 2025/26):
 
     ssda903/<YYYY>/header.csv, episodes.csv, reviews.csv   children looked after (SSDA903)
-    cin/cin_census_<YYYY>.xml                             children in need (CIN Census, 2024/25 shape)
+    cin/cin_census_<YYYY>.xml                             children in need (CIN Census, 2024/25 shape; see cin_xml.py)
     org/teams.csv, workers.csv, allocations.csv           the case-management extract
     population.csv                                        ONS mid-year 0-17 population (EES layout)
 

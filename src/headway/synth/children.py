@@ -10,10 +10,12 @@ index, so about one in ten starts with 0: readers must keep IDs as text).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
 from headway.synth import params
-from headway.synth.days import add_years
+from headway.synth.days import add_years, day
 from headway.synth.draws import category, chance_n
 from headway.synth.frames import Frame
 
@@ -59,13 +61,26 @@ def new_children(rng: np.random.Generator, first_referral: np.ndarray, age_days:
     }
 
 
+# Characters 2-4 of a UPN are the issuing LA: 001 is one of the DfE's "pseudo LA"
+# codes, which the CIN rules accept (rule 1530) and no council has (999 is refused).
+UPN_LA_CODE = "001"
+
+
 def upn_strings(codes: np.ndarray) -> list[str]:
-    """13-character UPNs with a valid check letter: 999 (the synthetic LA) + 9 digits
-    from the case number. Only called for the children written out."""
+    """13-character UPNs with a valid check letter: UPN_LA_CODE + 9 digits from the
+    case number. Only called for the children written out."""
     if len(codes) == 0:
         return []
-    body = np.char.add("9990", np.char.zfill(codes.astype(str), 8))
+    body = np.char.add(UPN_LA_CODE + "0", np.char.zfill(codes.astype(str), 8))
     digits = np.frombuffer(body.astype("S12").tobytes(), dtype=np.uint8).reshape(-1, 12) - ord("0")
     check = (digits * np.arange(2, 14)).sum(axis=1) % 23
     letters = np.array(list(UPN_LETTERS))[check]
     return np.char.add(letters, body).tolist()
+
+
+def unknown_upn_codes(dob: np.ndarray, year: int) -> np.ndarray:
+    """UPNunknown for a child without a UPN in collection year `year`: UN1 (too young
+    for school) only if born after 31 August six years before the year ends, as the
+    DfE's rules count school age (903 rule 209, CIN rule 8770Q); UN2 otherwise."""
+    school_age_born_by = day(dt.date(year - 6, 8, 31))
+    return np.where(dob > school_age_born_by, "UN1", "UN2").astype(object)

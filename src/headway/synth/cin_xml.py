@@ -1,4 +1,6 @@
-"""The CIN Census XML, one file per collection year, 2024/25 shape (measures.md 3.1).
+"""The CIN Census XML, one file per collection year, 2024/25 shape (measures.md 3.1),
+except that years before 2024/25 carry GenderCurrent (1/2) rather than Sex, as
+those years' returns did.
 
 A year's file holds every CIN episode (CINdetails) open at any time in the year:
 referred in the year, or referred earlier and still open on 1 April. Inside an
@@ -22,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from headway.synth import params
-from headway.synth.children import upn_strings
+from headway.synth.children import unknown_upn_codes, upn_strings
 from headway.synth.csv_files import ETHNICITIES
 from headway.synth.days import collection_year_bounds
 from headway.synth.journeys import CATEGORIES, CLOSURE_REASONS, NFA, REFERRAL_SOURCES
@@ -31,6 +33,7 @@ from headway.synth.text import DateText, child_ids, codes, numbers
 CHUNK_CHILDREN = 20_000
 DISABILITIES = tuple(params.DISABILITY_WEIGHTS)
 REVIEW_KEY = 1 << 21  # episode * REVIEW_KEY + day sorts reviews by plan, then date
+FIRST_YEAR_WITH_SEX = 2025  # 2024/25 replaced GenderCurrent (1/2) with Sex (M/F) (CIN rule 4180)
 
 
 def write_cin_year(out_dir: Path, year: int, sim: dict, dates: DateText, la_code: str) -> dict[str, int]:
@@ -43,7 +46,7 @@ def write_cin_year(out_dir: Path, year: int, sim: dict, dates: DateText, la_code
     offsets = np.r_[starts, len(rows)]
     reviews = sim["cp_reviews"]
     review_keys = np.sort(reviews["ep"].astype(np.int64) * REVIEW_KEY + reviews["date"])
-    context = _Context(e, kids, first, last, dates, _factor_fragments(sim["factor_sets"]), review_keys)
+    context = _Context(e, kids, year, first, last, dates, _factor_fragments(sim["factor_sets"]), review_keys)
 
     path = out_dir / "cin" / f"cin_census_{year}.xml"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,8 +65,8 @@ def write_cin_year(out_dir: Path, year: int, sim: dict, dates: DateText, la_code
 
 
 class _Context:
-    def __init__(self, e, kids, first, last, dates, factors, review_keys):
-        self.e, self.kids, self.first, self.last = e, kids, first, last
+    def __init__(self, e, kids, year, first, last, dates, factors, review_keys):
+        self.e, self.kids, self.year, self.first, self.last = e, kids, year, first, last
         self.dates, self.factors, self.review_keys = dates, factors, review_keys
 
     def open_in_year(self, start, end):
@@ -95,9 +98,8 @@ def _children_text(cx: _Context, rows, children, offsets) -> tuple[bytes, int]:
     kids = cx.kids
     code = kids["code"][children]
     upn_known = kids["upn_known"][children]
-    young = (cx.last - kids["dob"][children]) < 6 * 365
     upn = np.array(upn_strings(code), dtype=object)
-    upn_unknown = np.where(young, "UN1", "UN2").astype(object)
+    upn_unknown = unknown_upn_codes(kids["dob"][children], cx.year)
     disability_key = (kids["disability_1"][children] + 1) * (len(DISABILITIES) + 1) + kids["disability_2"][children] + 1
     text = _join(
         "\n    <Child>\n      <ChildIdentifiers>",
@@ -105,7 +107,7 @@ def _children_text(cx: _Context, rows, children, offsets) -> tuple[bytes, int]:
         _el("UPN", pa.array(np.where(upn_known, upn, None).tolist(), pa.string()), 4),
         _el("UPNunknown", pa.array(np.where(upn_known, None, upn_unknown).tolist(), pa.string()), 4),
         _el("PersonBirthDate", cx.dates.iso_dates(kids["dob"][children]), 4),
-        _el("Sex", codes(tuple(params.SEX_WEIGHTS), kids["sex"][children]), 4),
+        _sex(cx.year, kids["sex"][children]),
         "\n      </ChildIdentifiers>\n      <ChildCharacteristics>",
         _el("Ethnicity", codes(ETHNICITIES, kids["ethnicity"][children]), 4),
         pc.take(_disability_fragments(), pa.array(disability_key.astype(np.int64))),
@@ -115,6 +117,12 @@ def _children_text(cx: _Context, rows, children, offsets) -> tuple[bytes, int]:
     )
     whole = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(text)], pa.int32()), text), "")
     return whole[0].as_buffer().to_pybytes(), counted + len(children)
+
+
+def _sex(year: int, sex: np.ndarray) -> pa.Array:
+    if year >= FIRST_YEAR_WITH_SEX:
+        return _el("Sex", codes(tuple(params.SEX_WEIGHTS), sex), 4)
+    return _el("GenderCurrent", codes(("1", "2"), sex), 4)
 
 
 def _episodes_text(cx: _Context, rows) -> tuple[pa.Array, int]:
@@ -134,7 +142,6 @@ def _episodes_text(cx: _Context, rows) -> tuple[pa.Array, int]:
         _el("PrimaryNeedCode", codes(params.NEED_CODES, e["need"]), 4),
         _el("CINclosureDate", cx.date(e["close"], closed), 4),
         _el("ReasonForClosure", codes(CLOSURE_REASONS, e["close_reason"], closed), 4),
-        _el("DateOfInitialCPC", cx.date(e["icpc"]), 4),
         _assessment_text(cx, e, assessment),
         _plan_text(cx, e["plan1_start"], e["plan1_end"], plan1),
         _plan_text(cx, e["plan2_start"], e["plan2_end"], plan2),

@@ -18,13 +18,15 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from headway.synth import care, params
-from headway.synth.children import upn_strings
+from headway.synth.children import unknown_upn_codes, upn_strings
 from headway.synth.days import add_years, collection_year_bounds
 from headway.synth.frames import Frame, take
 from headway.synth.org import Org
 from headway.synth.text import DateText, child_ids, codes, numbers
 
 ETHNICITIES = tuple(params.ETHNICITY_WEIGHTS)
+FIRST_YEAR_SEX_LETTERS = 2025  # from 2024/25 the 903 records SEX as M/F/U (1/2 before; rule 101)
+XXXXXXX_PLACES = ("A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6")  # the only ones (rule 242)
 # Plain unquoted CSV, as councils' systems write it (no value here contains a comma or quote;
 # pyarrow raises if one ever does). The header is written by hand: pyarrow quotes it.
 WRITE_OPTIONS = pacsv.WriteOptions(include_header=False, quoting_style="none")
@@ -64,11 +66,11 @@ def write_903_year(out_dir: Path, year: int, sim: dict, dates: DateText, postcod
         "REASON_PLACE_CHANGE": codes(care.REASON_CODES, ep["reason"], ended),
         "HOME_POST": pc.take(postcodes, pa.array(kids["locality"][ep["child"]] % 36_000)),
         "PL_POST": pc.take(postcodes, pa.array(ep["postcode"])),
-        "URN": _urns(ep["urn"]),
+        "URN": _urns(ep["urn"], ep["place"]),
     })
     children = np.unique(ep["child"])
     children = children[np.argsort(kids["code"][children], kind="stable")]
-    rows[f"ssda903/{year}/header.csv"] = write_table(folder / "header.csv", _header(kids, children, last, dates))
+    rows[f"ssda903/{year}/header.csv"] = write_table(folder / "header.csv", _header(kids, children, year, last, dates))
     reviews = sim["care_reviews"]
     rv = take(reviews, (reviews["date"] >= first) & (reviews["date"] <= last))
     rv = take(rv, np.lexsort((rv["date"], kids["code"][rv["child"]])))
@@ -81,8 +83,8 @@ def write_903_year(out_dir: Path, year: int, sim: dict, dates: DateText, postcod
     return rows
 
 
-def _header(kids: Frame, children: np.ndarray, last: int, dates: DateText) -> dict[str, pa.Array]:
-    """SEX 1/2; MOTHER 1/0 for girls (blank for boys), MC_DOB for mothers. A girl's
+def _header(kids: Frame, children: np.ndarray, year: int, last: int, dates: DateText) -> dict[str, pa.Array]:
+    """SEX 1/2 (M/F from 2024/25); MOTHER 1/0 for girls (blank for boys), MC_DOB for mothers. A girl's
     motherhood is fixed by her case number, so the same girl is a mother in every
     year's file from her baby's birth on."""
     code = kids["code"][children]
@@ -92,10 +94,11 @@ def _header(kids: Frame, children: np.ndarray, last: int, dates: DateText) -> di
     mother = female & (code % 1000 < 1000 * params.MOTHER_PROBABILITY_FEMALE_12_PLUS) & (baby_born <= last)
     upn = np.array(upn_strings(code), dtype=object)
     unknown = ~kids["upn_known"][children]
-    upn[unknown] = np.where((last - dob[unknown]) < 6 * 365, "UN1", "UN2")
+    upn[unknown] = unknown_upn_codes(dob[unknown], year)
+    sexes = ("M", "F") if year >= FIRST_YEAR_SEX_LETTERS else ("1", "2")
     return {
         "CHILD": child_ids(code),
-        "SEX": codes(("1", "2"), kids["sex"][children]),
+        "SEX": codes(sexes, kids["sex"][children]),
         "DOB": dates.uk_dates(dob),
         "ETHNIC": codes(ETHNICITIES, kids["ethnicity"][children]),
         "UPN": pa.array(upn.tolist(), pa.string()),
@@ -104,9 +107,13 @@ def _header(kids: Frame, children: np.ndarray, last: int, dates: DateText) -> di
     }
 
 
-def _urns(urn: np.ndarray) -> pa.Array:
+def _urns(urn: np.ndarray, place: np.ndarray) -> pa.Array:
+    """The Ofsted URN where the setting has one (params.PLACES_WITH_URN), 'XXXXXXX'
+    for foster and adoptive placements, blank for the rest."""
     text = pc.binary_join_element_wise("SC", numbers(urn), "")
-    return pc.if_else(pa.array(urn > 0), text, "XXXXXXX")
+    foster_or_adoptive = np.isin(np.array(care.PLACES)[place], XXXXXXX_PLACES)
+    none = pc.if_else(pa.array(foster_or_adoptive), "XXXXXXX", pa.scalar(None, pa.string()))
+    return pc.if_else(pa.array(urn > 0), text, none)
 
 
 # ---------------------------------------------------------------- organisation

@@ -203,8 +203,9 @@ PLACEMENT_CHANGE_REASON_WEIGHTS = {
     "CARPL": 45, "CREQB": 12, "CREQO": 10, "CHILD": 6, "LAREQ": 8, "STAND": 3, "ALLEG": 2,
     "CLOSE": 3, "APPRR": 1, "OTHER": 10,
 }
-# Ofsted URNs for settings that have one; foster placements record XXXXXXX.
-PLACES_WITH_URN = ("K1", "K2", "K3", "R1", "S1", "H5")
+# Ofsted URNs for settings Ofsted registers (903 rule 218 wants one); foster and adoptive
+# placements record XXXXXXX; R1 (a care home, registered by the CQC) has none (rule 222).
+PLACES_WITH_URN = ("K1", "K2", "K3", "R3", "S1", "H5")
 # Share of placements inside the authority's boundary (postcode area SB).
 PLACED_IN_AREA_PROBABILITY = {"foster": 0.7, "residential": 0.35, "other": 0.8}
 

@@ -120,6 +120,19 @@ class Warehouse:
             params.append(parent_unit)
         return self._rows(sql + " ORDER BY org_unit_name", params)
 
+    def level_values(self, measure_id: str, org_levels: tuple[str, ...],
+                     until: dt.date | None = None) -> list[dict]:
+        """Every row of a measure at some levels, every month up to `until` (for
+        disclosure control, which decides each month's cells together)."""
+        sql = """SELECT period_end, org_level, org_unit, org_unit_name, parent_unit, numerator, denominator,
+                        value, target, rag
+                 FROM measure_values WHERE measure_id = ? AND list_contains(?, org_level)"""
+        params: list = [measure_id, list(org_levels)]
+        if until is not None:
+            sql += " AND period_end <= ?"
+            params.append(until)
+        return self._rows(sql + " ORDER BY period_end, org_level, org_unit", params)
+
     def benchmarks(self, measure_id: str) -> list[dict]:
         """The DfE comparators for every month of a measure (empty if none imported)."""
         return self._rows("SELECT * FROM measure_benchmarks WHERE measure_id = ? ORDER BY period_end",

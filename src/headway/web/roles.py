@@ -28,3 +28,36 @@ def roles_of(user) -> frozenset[str]:
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     return frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+
+# --- what each role may do (the policy that uses these is headway.web.access) ----------
+# Roles that manage users, roles and scopes and read the audit log. A Django superuser
+# may too, but sees figures only through a role and scope of their own (an IG admin
+# has no business reading children's records by default: security.md 1.6).
+ADMIN_ROLES = frozenset({ANALYST})
+# Roles that see every figure and every child whatever scope they are given.
+EVERYTHING_ROLES = frozenset({ANALYST})
+# Roles that see only aggregates, after statistical disclosure control (counts of 1 to 5
+# shown as "c"). This wins over any other role the same user holds.
+DISCLOSURE_CONTROL_ROLES = frozenset({SCRUTINY_MEMBER})
+# Organisation levels a disclosure-controlled role may see: a team or a worker is too
+# small a group to publish figures for (security.md D-5).
+DISCLOSURE_CONTROL_LEVELS = ("authority", "service")
+
+ROLE_DESCRIPTIONS = {
+    EXECUTIVE: "Figures and lists of children for the scope given (normally the whole authority)",
+    ASSISTANT_DIRECTOR: "Figures and lists of children for their service areas (or the authority)",
+    SERVICE_MANAGER: "Figures and lists of children for their service areas",
+    TEAM_MANAGER: "Figures and lists of children for their teams",
+    ANALYST: "Everything, including users, roles, scopes and the audit log",
+    BOARD_CHAIR: "Figures for the scope given, and approving statements; no lists of children",
+    SCRUTINY_MEMBER: "Authority and service figures only, with counts of 1 to 5 shown as \"c\"; "
+                     "no lists of children",
+}
+
+
+def ensure_role_groups() -> None:
+    """Create a Django Group for every role that has none (run after each migrate)."""
+    from django.contrib.auth.models import Group
+
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)

@@ -16,6 +16,10 @@ Environment variables (all optional):
                           ("localhost-only mode", so the demo works over plain HTTP
                           without anyone being tempted to switch protections off)
   HEADWAY_DEBUG           1 to show Django's debug pages (never in production)
+  HEADWAY_SESSION_HOURS   absolute session lifetime in hours (default 8)
+  HEADWAY_IDLE_MINUTES    signed out after this many minutes without a request (default 30)
+  HEADWAY_LOCKOUT_ATTEMPTS  failed sign-ins that lock a username (default 5)
+  HEADWAY_LOCKOUT_MINUTES   how long the lock lasts, and the window failures are counted in (default 15)
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ STATIC_DIR = WEB_DIR / "static"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 MIN_SECRET_KEY_LENGTH = 50  # Django's own check (security.W009) warns below this
 SESSION_HOURS = 8  # absolute session lifetime (security.md W-2)
+IDLE_MINUTES = 30  # idle timeout
+LOCKOUT_ATTEMPTS = 5
+LOCKOUT_MINUTES = 15
 TRUE_WORDS = ("1", "true", "yes", "on")
 
 # Which Content-Security-Policy the middleware sends: nothing inline, nothing from
@@ -55,6 +62,15 @@ CONTENT_SECURITY_POLICY = "; ".join([
 def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
     value = environ.get(name)
     return default if value is None or value.strip() == "" else value.strip().lower() in TRUE_WORDS
+
+
+def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise HeadwayError(f"{name} must be a whole number of at least 1, not {value!r}.")
+    return int(value)
 
 
 def secret_key(workspace: Path, environ: Mapping[str, str] = os.environ) -> str:
@@ -147,6 +163,7 @@ def build_settings(settings: Settings, environ: Mapping[str, str] = os.environ) 
     """Everything django.conf.settings.configure() needs for this workspace."""
     hosts = allowed_hosts(environ)
     secure = secure_cookies(hosts, environ)
+    session_hours = _positive_int(environ, "HEADWAY_SESSION_HOURS", SESSION_HOURS)
     return {
         "HEADWAY_SETTINGS": settings,  # the workspace the views read the warehouse from
         "SECRET_KEY": secret_key(settings.workspace, environ),
@@ -159,6 +176,7 @@ def build_settings(settings: Settings, environ: Mapping[str, str] = os.environ) 
             "django.contrib.contenttypes",
             "django.contrib.sessions",
             "headway.web",
+            "headway.board",  # the Improvement Board's tools (src/headway/board/)
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
@@ -167,6 +185,8 @@ def build_settings(settings: Settings, environ: Mapping[str, str] = os.environ) 
             "django.middleware.csrf.CsrfViewMiddleware",
             "django.contrib.auth.middleware.AuthenticationMiddleware",
             "headway.web.middleware.SignInRequiredMiddleware",
+            "headway.web.middleware.SessionTimeoutMiddleware",
+            "headway.web.access.AccessMiddleware",  # every route's permission, every request's scope
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
             "headway.web.middleware.ContentSecurityPolicyMiddleware",
         ],
@@ -202,7 +222,12 @@ def build_settings(settings: Settings, environ: Mapping[str, str] = os.environ) 
         ],
         # Sessions live in the database, so signing out really ends them.
         "SESSION_ENGINE": "django.contrib.sessions.backends.db",
-        "SESSION_COOKIE_AGE": SESSION_HOURS * 3600,
+        "SESSION_COOKIE_AGE": session_hours * 3600,
+        # Absolute and idle timeouts, enforced on the server (middleware.SessionTimeoutMiddleware).
+        "HEADWAY_SESSION_SECONDS": session_hours * 3600,
+        "HEADWAY_IDLE_SECONDS": _positive_int(environ, "HEADWAY_IDLE_MINUTES", IDLE_MINUTES) * 60,
+        "HEADWAY_LOCKOUT_ATTEMPTS": _positive_int(environ, "HEADWAY_LOCKOUT_ATTEMPTS", LOCKOUT_ATTEMPTS),
+        "HEADWAY_LOCKOUT_MINUTES": _positive_int(environ, "HEADWAY_LOCKOUT_MINUTES", LOCKOUT_MINUTES),
         "SESSION_EXPIRE_AT_BROWSER_CLOSE": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

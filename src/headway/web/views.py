@@ -1,9 +1,13 @@
-"""The dashboard's pages: the scorecard (/) and one page per measure (/measures/<id>/).
+"""The dashboard's figures: the scorecard (/) and one page per measure (/measures/<id>/),
+each for one org unit (?unit=level:id) and one month (?period=YYYY-MM-DD), drilling
+down authority -> service area -> team -> worker and keeping the month.
 
 Every figure comes from the published warehouse through headway.warehouse.query,
 opened read-only for one request and closed at its end (a refresh publishes a new
-file, and a connection opened after that sees it). Views turn query results into
-plain rows of display text, so templates only lay things out.
+file, and a connection opened after that sees it). Which units a user may see is
+decided by headway.web.access (request.access) and nowhere here; scrutiny members'
+figures go through headway.web.disclosure. Views turn query results into plain rows
+of display text, so templates only lay things out.
 """
 
 from __future__ import annotations
@@ -16,20 +20,27 @@ from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from headway import charts
 from headway.errors import HeadwayError
 from headway.measures.rag import RAG_WORDS, direction
-from headway.warehouse.query import Point, Warehouse
+from headway.warehouse.query import ORG_LEVELS, Point, Warehouse
+from headway.web import disclosure
+from headway.web.access import OrgTree, Permission, require_unit, requires
 from headway.web.svg import inline_svg
 
 SERVICE_NAME = "Headway"
+LEVEL_WORDS = {"authority": "authority", "service": "service area", "team": "team", "worker": "worker"}
+CHILD_LEVEL = {"authority": "service", "service": "team", "team": "worker"}
+HIDDEN_RAG = {"word": "Not shown", "tag_class": "govuk-tag--grey"}
 RAG_TAG_CLASSES = {"G": "govuk-tag--green", "A": "govuk-tag--yellow", "R": "govuk-tag--red",
                    None: "govuk-tag--grey"}
 POLARITY_WORDS = {"higher_is_better": "Higher is better", "lower_is_better": "Lower is better",
                   "context": "Neither: a context measure, shown for information with no rating"}
-BASIS_WORDS = {"rolling_12_months": "rolling 12 months", "snapshot": "snapshot at month end"}
+BASIS_WORDS = {"rolling_12_months": "rolling 12 months", "rolling_36_months": "rolling 36 months",
+               "snapshot": "snapshot at month end"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -49,6 +60,60 @@ def open_warehouse() -> Warehouse | None:
 
 def no_warehouse(request):
     return render(request, "no_warehouse.html")
+
+
+def nothing_in_scope(request):
+    """A user whose scope names no unit the published figures have."""
+    return render(request, "no_access.html", {"access": request.access, "nothing_published": True}, status=403)
+
+
+# --- where in the organisation ---------------------------------------------------------
+def chosen_unit(request, org: OrgTree) -> tuple[str, str] | None:
+    """?unit=level:id (400 if malformed, 404 if unknown or outside the user's scope), else
+    the first unit at the top of the user's scope; None if they can see no unit at all."""
+    text = request.GET.get("unit")
+    if not text:
+        homes = request.access.home_units(org)
+        return homes[0] if homes else None
+    level, colon, unit = text.partition(":")
+    if not colon or level not in ORG_LEVELS or not unit:
+        raise BadRequest("unit must be written level:id, for example team:T1")
+    require_unit(request, org, level, unit)
+    return level, unit
+
+
+def unit_query(level: str, unit: str, period: dt.date | None) -> str:
+    """The query string that keeps a unit and a month when following a link."""
+    params = {"unit": f"{level}:{unit}"}
+    if period:
+        params["period"] = period.isoformat()
+    return "?" + urlencode(params)
+
+
+def unit_name(org: OrgTree, level: str, unit: str) -> str:
+    return org.name(level, unit)
+
+
+def unit_picker(request, org: OrgTree, chosen: tuple[str, str]) -> list[dict]:
+    """Every unit above worker level the user may see (the filter list is scoped too)."""
+    options = []
+    for level in request.access.levels:
+        if level == "worker":
+            continue  # reached from a team's page; a list of every worker would be too long
+        for unit in request.access.visible_units(org, level):
+            options.append({"value": f"{level}:{unit}", "selected": (level, unit) == chosen,
+                            "text": f"{unit_name(org, level, unit)} ({LEVEL_WORDS[level]})"})
+    return options
+
+
+def breadcrumbs(request, org: OrgTree, level: str, unit: str, period, path: str) -> list[dict]:
+    """The units above this one, each a link if the user may see it."""
+    crumbs = []
+    for up_level, up_unit in reversed(org.chain(level, unit)[1:]):
+        if request.access.may_see_unit(org, up_level, up_unit):
+            crumbs.append({"text": unit_name(org, up_level, up_unit),
+                           "url": path + unit_query(up_level, up_unit, period)})
+    return crumbs
 
 
 def month_ending(day: dt.date | None) -> str:
@@ -81,7 +146,9 @@ def tolerance_text(tolerance: float | None, unit: str) -> str | None:
     return f"Amber when within {amount} of the target, Red beyond that"
 
 
-def rag_display(code: str | None) -> dict:
+def rag_display(code: str | None, hidden: bool = False) -> dict:
+    if hidden:  # a rating would hint at a value shown as "c"
+        return HIDDEN_RAG
     return {"word": RAG_WORDS.get(code, "No target"), "tag_class": RAG_TAG_CLASSES.get(code, "govuk-tag--grey")}
 
 
@@ -101,37 +168,85 @@ def twelve_month_direction(points: list[Point], polarity: str) -> str | None:
     return direction(points[-1].value, points[-13].value, polarity)
 
 
+def shown_unit(measure: dict, level: str) -> str:
+    """Rates exist only for the whole authority (no population below it): a service,
+    team or worker shows the number of children instead."""
+    return "count" if measure["unit"] == "rate_per_10k" and level != "authority" else measure["unit"]
+
+
+def shown_points(measure: dict, level: str, points: list[Point]) -> list[Point]:
+    if shown_unit(measure, level) == measure["unit"]:
+        return points
+    return [Point(p.period_end, p.numerator, None, p.numerator, None, None) for p in points]
+
+
 # --- scorecard -------------------------------------------------------------------
-def scorecard_row(card: dict) -> dict:
-    latest, unit = card["latest"], card["unit"]
-    values = [p for p in card["trend"] if p.value is not None]
+def scorecard_row(card: dict, level: str, query: str, disclosed: list | None) -> dict:
+    """One measure's row. `disclosed` (scrutiny members) replaces the raw figures."""
+    unit = shown_unit(card, level)
+    trend = shown_points(card, level, card["trend"])
+    latest = trend[-1] if trend else None
+    hidden = False
+    direction_word = card["direction_12m"] if unit == card["unit"] else None
+    value = charts.format_value(latest.value if latest else None, unit)
+    if disclosed is not None:
+        latest_row = disclosed[-1] if disclosed else None
+        hidden = bool(latest_row and latest_row.hidden)
+        value = disclosure.show(latest_row.value, "no data") if latest_row else "no data"
+        trend = [r.as_point() for r in disclosed[-12:]]
+        year_ago = disclosed[-13] if len(disclosed) >= 13 else None
+        direction_word = None if hidden or (year_ago and year_ago.hidden) else direction_word
+    values = [p for p in trend if p.value is not None]
     return {
         "id": card["measure_id"],
         "title": card["title"],
-        "url": reverse("measure", args=[card["measure_id"]]),
-        "value": charts.format_value(latest.value if latest else None, unit),
-        "target": target_text(latest.target if latest else card["target"], unit),
-        "rag": rag_display(latest.rag if latest else None),
-        "direction": direction_display(card["direction_12m"], card["polarity"]),
-        "sparkline": inline_svg(charts.sparkline(card["trend"])) if len(values) >= 2 else "",
+        "url": reverse("measure", args=[card["measure_id"]]) + query,
+        "value": value,
+        "target": target_text(latest.target if latest else card["target"], unit) if unit == card["unit"]
+        else "No target",
+        "rag": rag_display(latest.rag if latest else None, hidden),
+        "direction": direction_display(direction_word, card["polarity"]),
+        "sparkline": inline_svg(charts.sparkline(trend)) if len(values) >= 2 else "",
     }
 
 
+@requires(Permission.FIGURES)
 @require_safe
 def scorecard(request):
-    """Every measure at the authority for the latest month."""
+    """Every measure for one org unit (the top of the user's scope unless asked) and month."""
     warehouse = open_warehouse()
     if warehouse is None:
         return no_warehouse(request)
     with warehouse:
-        period = warehouse.latest_period()
-        cards = warehouse.scorecard(period_end=period)
+        org = OrgTree.from_warehouse(warehouse)
+        place = chosen_unit(request, org)
+        if place is None:
+            return nothing_in_scope(request)
+        periods = warehouse.periods()
+        period = chosen_period(request, periods)
+        cards = warehouse.scorecard(*place, period_end=period)
+        disclosed = {}
+        if request.access.disclosure_control:
+            for card in cards:
+                rows = disclosure.disclosed_rows(warehouse, card, until=period)
+                disclosed[card["measure_id"]] = disclosure.series(rows, *place)
         info = warehouse.info()
+    level, unit = place
+    query = unit_query(level, unit, period)
     return render(request, "scorecard.html", {
         "period": month_ending(period),
+        "period_iso": period.isoformat() if period else "",
+        "periods": [{"iso": p.isoformat(), "text": month_ending(p)} for p in reversed(periods)],
         "built_at": built_at_text(info.get("built_at")),
         "la_name": info.get("la_name") or settings.HEADWAY_SETTINGS.la_name,
-        "rows": [scorecard_row(c) for c in cards if c["status"] == "ok"],
+        "unit_name": unit_name(org, level, unit),
+        "unit_level": LEVEL_WORDS[level],
+        "unit_key": f"{level}:{unit}",
+        "picker": unit_picker(request, org, place),
+        "crumbs": breadcrumbs(request, org, level, unit, period, reverse("scorecard")),
+        "disclosure_control": request.access.disclosure_control,
+        "rows": [scorecard_row(c, level, query, disclosed.get(c["measure_id"]) if disclosed else None)
+                 for c in cards if c["status"] == "ok"],
         "not_calculated": [c for c in cards if c["status"] != "ok"],
     })
 
@@ -168,7 +283,12 @@ def definition_rows(measure: dict) -> list[tuple[str, str]]:
     return [(label, text) for label, text in rows if text]
 
 
-def month_row(point: Point, unit: str) -> dict:
+def month_row(point: Point, unit: str, disclosed=None) -> dict:
+    if disclosed is not None:
+        return {"period": month_ending(point.period_end), "period_iso": point.period_end.isoformat(),
+                "numerator": disclosure.show(disclosed.numerator), "denominator": disclosure.show(disclosed.denominator),
+                "value": disclosure.show(disclosed.value, "no data"), "target": target_text(point.target, unit),
+                "rag": rag_display(point.rag, disclosed.hidden)}
     return {
         "period": month_ending(point.period_end),
         "period_iso": point.period_end.isoformat(),
@@ -180,42 +300,95 @@ def month_row(point: Point, unit: str) -> dict:
     }
 
 
-def team_row(row: dict, unit: str) -> dict:
-    return {
-        "name": row["org_unit_name"] or row["org_unit"],
-        "numerator": count_text(row["numerator"]),
-        "denominator": count_text(row["denominator"]),
-        "value": charts.format_value(row["value"], unit),
-        "rag": rag_display(row["rag"]),
-    }
-
-
-def trend_context(measure: dict, points: list[Point]) -> dict:
+def trend_context(measure: dict, points: list[Point], disclosed: list | None, unit_text: str) -> dict:
     if not points:
         return {}
-    spec = charts.trend_chart(measure, points)
+    shown = [r.as_point() for r in disclosed] if disclosed is not None else points
+    spec = charts.trend_chart(measure, shown)
     target_note = " The dashed line is the target." if any(p.target is not None for p in points) else ""
-    label = (f"Line chart of {measure['title']} each month from {points[0].period_end:%B %Y} to "
-             f"{points[-1].period_end:%B %Y}.{target_note} The table below the chart gives every value.")
-    return {"trend_spec": spec, "trend_svg": inline_svg(spec, label),
-            "months": [month_row(p, measure["unit"]) for p in reversed(points)]}
+    hidden_note = " Months shown as c in the table are left out." if disclosed and any(
+        r.hidden for r in disclosed) else ""
+    label = (f"Line chart of {measure['title']} for {unit_text} each month from {points[0].period_end:%B %Y} to "
+             f"{points[-1].period_end:%B %Y}.{target_note}{hidden_note} The table below the chart gives every value.")
+    by_month = {r.period_end: r for r in disclosed} if disclosed is not None else {}
+    months = [month_row(p, measure["unit"], by_month.get(p.period_end) if disclosed is not None else None)
+              for p in reversed(points)]
+    return {"trend_spec": spec, "trend_svg": inline_svg(spec, label), "months": months}
 
 
-def breakdown_context(measure: dict, rows: list[dict], period: dt.date) -> dict:
+BREAKDOWNS = {  # level -> (key, heading word, the id of the chart's JSON spec in the page)
+    "service": ("services", "service area", "services-spec"),
+    "team": ("teams", "team", "breakdown-spec"),
+    "worker": ("workers", "worker", "workers-spec"),
+}
+
+
+def breakdown_section(request, org: OrgTree, measure: dict, level: str, rows: list[dict], period: dt.date,
+                      disclosed: list | None = None) -> dict | None:
+    """One chart and table of the units at a level, each linking to its own page."""
+    rows = [r for r in rows if request.access.may_see_unit(org, level, r["org_unit"])]
     if not rows:
-        return {}
-    spec = charts.breakdown_chart(measure, rows)
-    counted = " (number of children)" if measure["unit"] == "rate_per_10k" else ""
-    label = (f"Bar chart of {measure['title']}{counted} by team for the month ending "
+        return None
+    key, word, spec_id = BREAKDOWNS[level]
+    unit = shown_unit(measure, level)
+    path = reverse("measure", args=[measure["measure_id"]])
+    hidden = {r.org_unit: r for r in disclosed} if disclosed is not None else None
+    table, chart_rows = [], []
+    for r in rows:
+        cells = hidden.get(r["org_unit"]) if hidden is not None else None
+        table.append({
+            "name": r["org_unit_name"] or r["org_unit"],
+            "url": path + unit_query(level, r["org_unit"], period),
+            "numerator": disclosure.show(cells.numerator) if cells else count_text(r["numerator"]),
+            "denominator": disclosure.show(cells.denominator) if cells else count_text(r["denominator"]),
+            "value": disclosure.show(cells.value, "no data") if cells else charts.format_value(
+                r["numerator"] if unit != measure["unit"] else r["value"], unit),
+            "rag": rag_display(r["rag"], bool(cells and cells.hidden)),
+        })
+        chart_rows.append({**r, "numerator": None if cells and cells.numerator.suppressed else r["numerator"],
+                           "value": None if cells and cells.hidden else r["value"]})
+    spec = charts.breakdown_chart(measure, chart_rows)
+    counted = " (number of children)" if unit != measure["unit"] or measure["unit"] == "rate_per_10k" else ""
+    label = (f"Bar chart of {measure['title']}{counted} by {word} for the month ending "
              f"{month_ending(period)}. The table below the chart gives every value.")
-    return {"breakdown_spec": spec, "breakdown_svg": inline_svg(spec, label),
-            "teams": [team_row(r, measure["unit"]) for r in rows]}
+    return {"key": key, "word": word, "spec_id": spec_id, "spec": spec, "svg": inline_svg(spec, label),
+            "rows": table, "counts_only": unit != measure["unit"] or measure["unit"] == "rate_per_10k"}
 
 
-def latest_summary(measure: dict, points: list[Point]) -> dict | None:
+def breakdowns(request, warehouse, org: OrgTree, measure: dict, place: tuple[str, str], period: dt.date,
+               disclosed_all: list | None) -> list[dict]:
+    """Authority: by service area, then every team side by side. Service area: its teams.
+    Team: its workers. Scrutiny members: service areas only, after disclosure control."""
+    level, unit = place
+    measure_id = measure["measure_id"]
+    wanted = []
+    if level == "authority":
+        wanted = [("service", warehouse.breakdown(measure_id, period, "service")),
+                  ("team", warehouse.breakdown(measure_id, period, "team"))]
+    elif level in ("service", "team"):
+        below = CHILD_LEVEL[level]
+        wanted = [(below, warehouse.breakdown(measure_id, period, below, parent_unit=unit))]
+    sections = []
+    for below, rows in wanted:
+        if below not in request.access.levels:
+            continue
+        disclosed = disclosure.breakdown(disclosed_all, period, below) if disclosed_all is not None else None
+        section = breakdown_section(request, org, measure, below, rows, period, disclosed)
+        if section:
+            sections.append(section)
+    return sections
+
+
+def latest_summary(measure: dict, points: list[Point], unit: str, disclosed: list | None) -> dict | None:
     if not points:
         return None
-    latest, unit = points[-1], measure["unit"]
+    latest = points[-1]
+    if disclosed:
+        row, year_ago = disclosed[-1], (disclosed[-13] if len(disclosed) >= 13 else None)
+        word = None if row.hidden or (year_ago and year_ago.hidden) else twelve_month_direction(
+            points, measure["polarity"])
+        return {"value": disclosure.show(row.value, "no data"), "target": target_text(latest.target, unit),
+                "rag": rag_display(latest.rag, row.hidden), "direction": direction_display(word, measure["polarity"])}
     return {
         "value": charts.format_value(latest.value, unit),
         "target": target_text(latest.target, unit),
@@ -225,9 +398,10 @@ def latest_summary(measure: dict, points: list[Point]) -> dict | None:
     }
 
 
+@requires(Permission.FIGURES)
 @require_safe
 def measure(request, measure_id: str):
-    """One measure: its definition, its trend, and its teams for one month."""
+    """One measure for one org unit: definition, trend, and the units below it, for one month."""
     warehouse = open_warehouse()
     if warehouse is None:
         return no_warehouse(request)
@@ -235,19 +409,36 @@ def measure(request, measure_id: str):
         found = warehouse.measure(measure_id)
         if found is None:
             raise Http404("No such measure")
+        org = OrgTree.from_warehouse(warehouse)
+        place = chosen_unit(request, org)
+        if place is None:
+            return nothing_in_scope(request)
+        level, unit = place
         periods = warehouse.periods()
         period = chosen_period(request, periods)
-        points = warehouse.series(measure_id, until=period) if period else []
-        teams = warehouse.breakdown(measure_id, period, "team") if period else []
+        points = shown_points(found, level, warehouse.series(measure_id, level, unit, until=period) if period else [])
+        disclosed_all = (disclosure.disclosed_rows(warehouse, found, until=period)
+                         if request.access.disclosure_control else None)
+        disclosed = disclosure.series(disclosed_all, level, unit) if disclosed_all is not None else None
+        sections = breakdowns(request, warehouse, org, found, place, period, disclosed_all) if period else []
+    shown = {**found, "unit": shown_unit(found, level)}
+    unit_text = unit_name(org, level, unit)
+    path = reverse("measure", args=[measure_id])
     context = {
         "measure": found,
         "definition": definition_rows(found),
         "period": period,
         "period_text": month_ending(period),
         "periods": [{"iso": p.isoformat(), "text": month_ending(p)} for p in reversed(periods)],
-        "summary": latest_summary(found, points),
+        "unit_name": unit_text,
+        "unit_level": LEVEL_WORDS[level],
+        "unit_key": f"{level}:{unit}",
+        "crumbs": breadcrumbs(request, org, level, unit, period, path),
+        "scorecard_url": reverse("scorecard") + unit_query(level, unit, period),
+        "summary": latest_summary(shown, points, shown["unit"], disclosed),
         "rate_note": found["unit"] == "rate_per_10k",
-        **trend_context(found, points),
-        **breakdown_context(found, teams, period),
+        "disclosure_control": request.access.disclosure_control,
+        "sections": sections,
+        **trend_context(shown, points, disclosed, unit_text),
     }
     return render(request, "measure.html", context)

@@ -1,0 +1,123 @@
+"""Quality assurance: the audit programme (rota), themed audits and case audit records.
+
+A case audit names the child only by a pseudonymous ID (never a name, UPN or NHS
+number: see check_pseudonymous_id), grades each practice domain on Ofsted's scale,
+and may follow up an earlier audit (moderation, or "closing the loop").
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Grade(models.TextChoices):
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement to be good"
+    INADEQUATE = "inadequate", "Inadequate"
+
+
+GOOD_OR_BETTER = frozenset({Grade.OUTSTANDING, Grade.GOOD})
+DOMAINS = ("Voice of the child", "Assessment", "Planning", "Management oversight", "Supervision", "Recording")
+
+PSEUDONYM = re.compile(r"^[A-Za-z0-9-]{4,40}$")
+UPN = re.compile(r"^[A-Za-z]\d{11}[A-Za-z0-9]$")  # unique pupil number: a letter, 11 digits, a check character
+NHS_NUMBER = re.compile(r"^\d{10}$")
+
+
+def check_pseudonymous_id(text: str) -> None:
+    """Refuse anything that is not a pseudonymous ID, or that looks like a real identifier."""
+    text = (text or "").strip()
+    if not PSEUDONYM.match(text):
+        raise ValidationError("Enter the child's pseudonymous ID: 4 to 40 letters, digits or hyphens, no spaces")
+    if UPN.match(text.replace("-", "")) or NHS_NUMBER.match(text.replace("-", "")):
+        raise ValidationError("This looks like a UPN or an NHS number. Enter the pseudonymous ID instead")
+
+
+class ThemedAudit(models.Model):
+    theme = models.CharField(max_length=200, help_text="For example: Section 47 and strategy meetings.")
+    sample = models.CharField(max_length=300, blank=True,
+                              help_text="How the cases were chosen, for example 20 cases closed in March.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-starts_on", "theme"]
+
+    def __str__(self) -> str:
+        return f"{self.theme} ({self.starts_on:%B %Y})"
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The end date must be on or after the start date"})
+
+
+class RotaSlot(models.Model):
+    """One line of the audit rota: who audits which team's cases, and by when."""
+
+    auditor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    team = models.CharField(max_length=200)
+    cases = models.PositiveSmallIntegerField(default=1, help_text="How many cases to audit.")
+    due_on = models.DateField()
+    themed_audit = models.ForeignKey(ThemedAudit, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="rota")
+
+    class Meta:
+        ordering = ["due_on", "team"]
+
+    def __str__(self) -> str:
+        return f"{self.team} by {self.due_on:%d %B %Y}"
+
+
+class CaseAudit(models.Model):
+    class Kind(models.TextChoices):
+        ROTA = "rota", "Rota audit"
+        THEMED = "themed", "Themed audit"
+        MODERATION = "moderation", "Moderation"
+        CLOSING_THE_LOOP = "closing_the_loop", "Closing the loop"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ROTA)
+    themed_audit = models.ForeignKey(ThemedAudit, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="case_audits")
+    child_ref = models.CharField("Child's pseudonymous ID", max_length=40, validators=[check_pseudonymous_id])
+    team = models.CharField(max_length=200)
+    worker = models.CharField("Worker", max_length=200, help_text="The allocated worker's staff ID or initials.")
+    auditor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    audited_on = models.DateField()
+    overall_grade = models.CharField(max_length=30, choices=Grade.choices)
+    findings = models.TextField()
+    actions = models.TextField("Actions for the worker and manager", blank=True)
+    follows_up = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="follow_ups",
+                                   help_text="The audit this moderates or closes the loop on.")
+
+    class Meta:
+        ordering = ["-audited_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.child_ref}, {self.audited_on:%d %B %Y}"
+
+    def clean(self) -> None:
+        follow_up_kinds = (self.Kind.MODERATION, self.Kind.CLOSING_THE_LOOP)
+        if self.kind in follow_up_kinds and not self.follows_up_id:
+            raise ValidationError({"follows_up": "Choose the audit this moderates or closes the loop on"})
+        if self.kind == self.Kind.THEMED and not self.themed_audit_id:
+            raise ValidationError({"themed_audit": "Choose the themed audit this case belongs to"})
+
+
+class DomainGrade(models.Model):
+    audit = models.ForeignKey(CaseAudit, on_delete=models.CASCADE, related_name="grades")
+    domain = models.CharField(max_length=100, choices=[(d, d) for d in DOMAINS])
+    grade = models.CharField(max_length=30, choices=Grade.choices)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["audit", "domain"], name="board_one_grade_a_domain")]
+
+    def __str__(self) -> str:
+        return f"{self.domain}: {self.get_grade_display()}"

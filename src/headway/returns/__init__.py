@@ -1,0 +1,116 @@
+"""Readers: one module per kind of file a council holds, each giving staging tables.
+
+    ssda903.py     SSDA903 Header, Episodes and Reviews (CSV, one file per table)
+    cin.py         CIN Census (XML, one file per collection year)
+    org.py         Teams, Workers and Allocations from the case-management system (CSV)
+    population.py  ONS mid-year population aged 0-17 as the DfE publishes it (CSV)
+
+A file is recognised by what is in it, never by its name: a CSV file by the column
+names on row 1, an XML file by its root element. `read_return` picks the reader;
+a file of no known shape is an error that lists the shapes Headway knows.
+The shared machinery: shapes.py (what a reader returns), csvtext.py (a CSV file as
+text), xmlfile.py (a large XML file, safely and in parallel), convert.py (text to
+dates, booleans and numbers, finding every bad value).
+
+ees.py reads the DfE's published statistics for benchmarking (`headway benchmarks`);
+it is not a return and `headway load` does not use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from headway.errors import FileRejected, ReturnError
+from headway.returns import cin, org, population, ssda903, xmlfile
+from headway.returns.csvtext import read_csv_text
+from headway.returns.shapes import ReturnFile
+
+CSV_READERS = (ssda903, org, population)
+
+
+def known_shapes() -> list[str]:
+    shapes = [s for reader in CSV_READERS for s in reader.SHAPES] + [cin.SHAPE]
+    return [f"{s.name} ({s.looks_like})" for s in shapes]
+
+
+def read_return(path: Path, file: str | None = None, year: int | None = None) -> ReturnFile:
+    """Read one file with the reader its content calls for. `file` names it in
+    errors (default: the path as given); `year` is the collection year from --year."""
+    with xmlfile.Workers() as workers:
+        return _start(Path(path), file or str(path), year, workers, lambda done: None).finish()
+
+
+def read_returns(files: list[tuple[Path, str]], year: int | None = None,
+                 progress: Callable[[int], None] = lambda done: None
+                 ) -> tuple[list[ReturnFile], list[ReturnError]]:
+    """Read every (path, name to show) in `files`; return what was read, in order,
+    and every file's errors. CIN Census files are handed to worker processes first
+    and parsed while the CSV files are read here. `progress(n)` says n more bytes
+    are read."""
+    errors: list[ReturnError] = []
+    results: dict[int, ReturnFile | None] = {}
+    with xmlfile.Workers() as workers:
+        started = [_attempt(errors, _start, path, file, year, workers, progress) for path, file in files]
+        here_first = sorted(range(len(files)), key=lambda i: started[i] is not None and started[i].in_workers)
+        for i in here_first:
+            if started[i] is not None:
+                results[i] = _attempt(errors, started[i].finish)
+            if started[i] is None or not started[i].in_workers:
+                progress(files[i][0].stat().st_size)
+    return [results[i] for i in sorted(results) if results[i] is not None], errors
+
+
+def _attempt(errors: list[ReturnError], fn, *args):
+    """fn(*args), or None with its errors added to `errors`."""
+    try:
+        return fn(*args)
+    except FileRejected as exc:
+        errors += exc.errors
+        return None
+
+
+@dataclass(frozen=True)
+class _Started:
+    finish: Callable[[], ReturnFile]  # reads the file, or waits for the workers reading it
+    in_workers: bool = False
+
+
+def _start(path: Path, file: str, year: int | None, workers: xmlfile.Workers,
+           progress: Callable[[int], None]) -> _Started:
+    """CIN files start parsing in the workers now (and report their own progress);
+    CSV files are read at finish()."""
+    with path.open("rb") as fh:
+        head = fh.read(64 * 1024)
+    if not head.strip():
+        raise FileRejected([ReturnError(file, "is empty: there is nothing in it to load")])
+    start = _as_text(head)
+    if not start.lstrip().startswith("<"):
+        return _Started(lambda: _read_csv(path, file, year))
+    if not cin.recognises(start):
+        raise _unknown(file, "an XML file whose root element is not <Message>")
+    return _Started(cin.start(path, file, year, workers, progress), in_workers=True)
+
+
+def _read_csv(path: Path, file: str, year: int | None) -> ReturnFile:
+    text = read_csv_text(path, file)
+    matching = [(len(s.identifying), reader, s) for reader in CSV_READERS for s in reader.SHAPES
+                if s.matches(text.columns)]
+    if not matching:
+        raise _unknown(file, f"a CSV file with columns {', '.join(text.original.values())}")
+    _, reader, shape = max(matching, key=lambda m: m[0])  # the most specific shape
+    return reader.read(text, shape, path, year)
+
+
+def _as_text(head: bytes) -> str:
+    """The start of a file as text, enough to tell XML from CSV."""
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"), (b"\xef\xbb\xbf", "utf-8")):
+        if head.startswith(bom):
+            return head[len(bom):].decode(encoding, errors="replace")
+    return head.decode("latin-1")
+
+
+def _unknown(file: str, seen: str) -> FileRejected:
+    known = "; ".join(known_shapes())
+    return FileRejected([ReturnError(file, f"is not a file Headway knows: it is {seen}. Headway reads: {known}")])

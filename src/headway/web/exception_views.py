@@ -1,0 +1,200 @@
+"""Lists of children: the exception lists managers act on each morning, their Excel
+exports, and one page per child. All child-level, so every view and export is
+written to the audit log with the children it showed, and each is limited to the
+teams the access policy allows (request.access.team_filter), in the SQL itself.
+
+The lists are as at the latest month end in the published warehouse (the date the
+figures were drawn up to), and come from headway.warehouse.exceptions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
+
+from headway.warehouse import exceptions
+from headway.web import audit, exports
+from headway.web.access import OrgTree, Permission, requires
+from headway.web.views import month_ending, no_warehouse, open_warehouse
+
+CHILD_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+COLUMNS = (  # (sort key, heading, numeric)
+    ("child", "Child ID", False), ("worker", "Allocated worker", False), ("team", "Team", False),
+    ("started", None, False), ("due", "Due by", False), ("overdue", "Days overdue", True),
+)
+
+
+def day_text(day: dt.date | None) -> str:
+    return f"{day.day} {day:%b %Y}" if day else "–"
+
+
+def _no_model_tables(request):
+    return render(request, "exceptions_unavailable.html", status=200)
+
+
+def _open(request):
+    """(warehouse, org, as_at), or a response to send instead."""
+    warehouse = open_warehouse()
+    if warehouse is None:
+        return None, no_warehouse(request)
+    if not exceptions.has_model_tables(warehouse.con):
+        warehouse.close()
+        return None, _no_model_tables(request)
+    return (warehouse, OrgTree.from_warehouse(warehouse), warehouse.latest_period()), None
+
+
+def chosen_teams(request, org: OrgTree) -> tuple[frozenset[str] | None, str]:
+    """The teams to list: the user's whole scope, or one team of it (?team=ID; 404 outside it)."""
+    allowed = request.access.team_filter(org)
+    team = request.GET.get("team", "")
+    if not team:
+        return allowed, ""
+    if not request.access.may_see_child(org, team) or not org.chain("team", team):
+        audit.record_denial(request, f"team {team} on an exception list")
+        raise Http404("No such team")
+    return frozenset({team}), team
+
+
+def chosen_sort(request) -> tuple[str, bool]:
+    sort = request.GET.get("sort", exceptions.DEFAULT_SORT[0])
+    order = request.GET.get("order", "desc" if sort == exceptions.DEFAULT_SORT[0] else "asc")
+    if sort not in exceptions.SORT_COLUMNS or order not in ("asc", "desc"):
+        raise BadRequest(f"sort must be one of {', '.join(exceptions.SORT_COLUMNS)} and order asc or desc")
+    return sort, order == "desc"
+
+
+def team_options(request, org: OrgTree, chosen: str) -> list[dict]:
+    teams = request.access.team_filter(org)
+    visible = org.units("team") if teams is None else sorted(teams, key=lambda t: org.name("team", t))
+    return [{"value": t, "text": org.name("team", t), "selected": t == chosen} for t in visible]
+
+
+def the_list(list_id: str) -> exceptions.ExceptionList:
+    item = exceptions.BY_ID.get(list_id)
+    if item is None:
+        raise Http404("No such list")
+    return item
+
+
+@requires(Permission.CHILDREN)
+@require_safe
+def exceptions_index(request):
+    """Every list, with how many children are on it within the user's scope."""
+    opened, response = _open(request)
+    if response:
+        return response
+    warehouse, org, as_at = opened
+    with warehouse:
+        counts = exceptions.exception_counts(warehouse.con, as_at, request.access.team_filter(org))
+    lists = [{"id": item.id, "title": item.title, "rule": item.rule, "count": counts[item.id],
+              "url": reverse("exception_list", args=[item.id])} for item in exceptions.LISTS]
+    return render(request, "exceptions_index.html", {"lists": lists, "as_at": month_ending(as_at)})
+
+
+def _list_rows(request, list_id: str):
+    item = the_list(list_id)
+    opened, response = _open(request)
+    if response:
+        return None, response
+    warehouse, org, as_at = opened
+    with warehouse:
+        teams, team = chosen_teams(request, org)
+        sort, descending = chosen_sort(request)
+        rows = exceptions.exception_rows(warehouse.con, list_id, as_at, teams, sort, descending)
+    return {"item": item, "org": org, "as_at": as_at, "team": team, "sort": sort, "descending": descending,
+            "rows": rows}, None
+
+
+def sort_headers(item, sort: str, descending: bool, team: str) -> list[dict]:
+    headers = []
+    for key, heading, numeric in COLUMNS:
+        active = key == sort
+        next_order = "asc" if active and descending else "desc" if active else "asc"
+        params = {"sort": key, "order": next_order, **({"team": team} if team else {})}
+        headers.append({"text": heading or item.started_label, "numeric": numeric, "url": "?" + urlencode(params),
+                        "aria_sort": ("descending" if descending else "ascending") if active else "none"})
+    return headers
+
+
+@requires(Permission.CHILDREN)
+@require_safe
+def exception_list(request, list_id: str):
+    found, response = _list_rows(request, list_id)
+    if response:
+        return response
+    item, rows = found["item"], found["rows"]
+    audit.record_view(request, f"Exception list: {item.title}", [r["child_id"] for r in rows])
+    export_params = {"sort": found["sort"], "order": "desc" if found["descending"] else "asc",
+                     **({"team": found["team"]} if found["team"] else {})}
+    return render(request, "exception_list.html", {
+        "item": item,
+        "as_at": month_ending(found["as_at"]),
+        "teams": team_options(request, found["org"], found["team"]),
+        "team": found["team"],
+        "sort": found["sort"],
+        "order": "desc" if found["descending"] else "asc",
+        "headers": sort_headers(item, found["sort"], found["descending"], found["team"]),
+        "export_url": reverse("exception_export", args=[item.id]) + "?" + urlencode(export_params),
+        "rows": [{
+            "child_id": r["child_id"],
+            "child_url": reverse("child", args=[r["child_id"]]),
+            "worker": r["worker_name"] or "Not allocated",
+            "team": r["team_name"],
+            "started": day_text(r["started"]),
+            "due": day_text(r["due_date"]),
+            "overdue": r["days_overdue"],
+        } for r in rows],
+    })
+
+
+@requires(Permission.EXPORT)
+@require_safe
+def exception_export(request, list_id: str):
+    found, response = _list_rows(request, list_id)
+    if response:
+        return response
+    item, rows = found["item"], found["rows"]
+    audit.record_export(request, f"Exception list export: {item.title}", [r["child_id"] for r in rows])
+    body = exports.exception_workbook(item, rows, found["as_at"], exported_by=request.access.username,
+                                      exported_at=timezone.now())
+    response = HttpResponse(body, content_type=exports.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{item.id}-{found["as_at"].isoformat()}.xlsx"'
+    return response
+
+
+@requires(Permission.CHILDREN)
+@require_safe
+def child(request, child_id: str):
+    """One child: who holds the case, what is overdue, and the dated events behind it.
+    A child outside the user's scope gets the same 404 as one that does not exist."""
+    if not CHILD_ID.match(child_id):
+        raise Http404("No such child")
+    opened, response = _open(request)
+    if response:
+        return response
+    warehouse, org, as_at = opened
+    with warehouse:
+        holder = exceptions.child_holder(warehouse.con, child_id, as_at)
+        if holder is None or not request.access.may_see_child(org, holder["team_id"]):
+            audit.record_denial(request, f"child {child_id}")
+            raise Http404("No such child")
+        overdue = exceptions.child_exceptions(warehouse.con, child_id, as_at)
+        history = exceptions.child_history(warehouse.con, child_id)
+    audit.record_view(request, "Child", [child_id])
+    return render(request, "child.html", {
+        "child_id": child_id,
+        "as_at": month_ending(as_at),
+        "holder": holder,
+        "overdue": [{**r, "due": day_text(r["due_date"]), "started": day_text(r["started"]),
+                     "url": reverse("exception_list", args=[r["list_id"]])} for r in overdue],
+        "history": [{"event": h["event"], "started": day_text(h["started"]), "ended": day_text(h["ended"])}
+                    for h in history],
+    })
