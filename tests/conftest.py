@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# Loading needs a pseudonymisation key (docs/privacy.md); tests of a missing or
+# weak key remove or replace it with monkeypatch.
+os.environ.setdefault("HEADWAY_PSEUDONYM_KEY", "test-key-0123456789abcdef0123456789abcdef")
 
 from headway.config import Settings
 from tests.sample_warehouse import write_sample_warehouse

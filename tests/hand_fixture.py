@@ -22,7 +22,8 @@ from headway.config import Settings
 from headway.warehouse.tables import STAGING_TABLES, YEARLY_TABLES
 
 D = dt.date.fromisoformat
-ARROW = {"VARCHAR": pa.string(), "DATE": pa.date32(), "BOOLEAN": pa.bool_(), "INTEGER": pa.int32()}
+ARROW = {"VARCHAR": pa.string(), "DATE": pa.date32(), "BOOLEAN": pa.bool_(), "INTEGER": pa.int32(),
+         "DOUBLE": pa.float64()}
 
 
 def write_staging(settings: Settings, table: str, rows: list[dict], year: int | None = None) -> None:

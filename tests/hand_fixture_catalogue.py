@@ -205,3 +205,170 @@ def write_catalogue_fixture(settings: Settings) -> None:
     write_staging(settings, "population", [
         {"time_period": year, "la_code": settings.la_code, "la_name": settings.la_name, "population_0_17": 10_000}
         for year in (2022, 2023, 2024, 2025)])
+    _write_workforce(settings)
+    _write_annex_a(settings)
+    _write_903_other_tables(settings)
+
+
+# The workforce file: snapshots at 30 September 2024, 31 August and 30 September 2025.
+# (as_at, worker, team, fte, contract, asye, start, leaving, cases, absence days)
+# A1, A2 (newly qualified, half time), A4 (a manager: no cases) permanent; A3 agency;
+# A5 (permanent, 0.8) left 30 June 2025, reported in August; A6 (agency) left
+# 15 September 2025; A7 left on 30 September 2024, exactly a year before the census.
+WORKFORCE = [
+    ("2024-09-30", "A7", "T1", 1.0, "permanent", False, "2015-01-01", "2024-09-30", None, None),
+    ("2025-08-31", "A1", "T1", 1.0, "permanent", False, "2020-01-01", None, 17, 4.0),
+    ("2025-08-31", "A2", "T1", 0.5, "permanent", True, "2025-01-01", None, 5, None),
+    ("2025-08-31", "A3", "T2", 1.0, "agency", False, "2025-03-01", None, 19, None),
+    ("2025-08-31", "A4", "T2", 1.0, "permanent", False, "2019-01-01", None, None, 2.0),
+    ("2025-08-31", "A5", "T2", 0.8, "permanent", False, "2018-01-01", "2025-06-30", None, None),
+    ("2025-08-31", "A6", "T1", 1.0, "agency", False, "2025-02-01", "2025-09-15", 15, None),
+    ("2025-09-30", "A1", "T1", 1.0, "permanent", False, "2020-01-01", None, 18, 5.0),
+    ("2025-09-30", "A2", "T1", 0.5, "permanent", True, "2025-01-01", None, 6, None),
+    ("2025-09-30", "A3", "T2", 1.0, "agency", False, "2025-03-01", None, 20, None),
+    ("2025-09-30", "A4", "T2", 1.0, "permanent", False, "2019-01-01", None, None, 2.0),
+    ("2025-09-30", "A6", "T1", 1.0, "agency", False, "2025-02-01", "2025-09-15", None, None),
+]
+# (as_at, team, establishment, vacancies, covered by agency, complex needs)
+ESTABLISHMENT = [
+    ("2025-08-31", "T1", 3.0, 1.5, 1.5, False), ("2025-08-31", "T2", 3.0, 1.0, 1.0, True),
+    ("2025-09-30", "T1", 3.0, 1.5, 1.0, False), ("2025-09-30", "T2", 2.0, 1.0, 1.0, True),
+]
+
+
+def _write_workforce(settings: Settings) -> None:
+    write_staging(settings, "csww_worker", [
+        {"as_at": D(a), "worker_id": w, "team_id": t, "role": "Social Worker", "fte": fte, "contract": contract,
+         "asye": asye, "start_date": D(start), "leaving_date": _d(leaving), "cases": cases, "absence_days": absent}
+        for a, w, t, fte, contract, asye, start, leaving, cases, absent in WORKFORCE])
+    write_staging(settings, "csww_vacancy", [
+        {"as_at": D(a), "team_id": t, "establishment_fte": est, "vacancy_fte": vac, "agency_cover_fte": cover,
+         "complex_needs": complex_}
+        for a, t, est, vac, cover, complex_ in ESTABLISHMENT])
+
+
+# Ofsted Annex A, two extracts: 30 September 2025 (E1) and 31 March 2026 (E2).
+E1, E2 = "2025-09-30", "2026-03-31"
+# List 1 (extract, child, contact, source). N1's contact is in both extracts: one contact.
+# F1 is referred the same day, F6 the next working day (Friday to Monday), F8 two working
+# days later (not "became a referral"); N1 and N2 are never referred.
+CONTACTS = [
+    (E1, "F1", "2025-04-01", "2A"), (E1, "F6", "2025-08-29", "6"), (E1, "N1", "2025-09-01", "8"),
+    (E2, "N1", "2025-09-01", "8"), (E2, "F8", "2025-10-08", "6"), (E2, "N2", "2026-03-31", "9"),
+]
+# List 2 (extract, child, start, completion). M1 and M2 are in both (completed by E2);
+# M3 has an intervention but no assessment; M4 started in December 2024.
+EARLY_HELP = [
+    (E1, "M1", "2025-05-01", None), (E1, "M2", "2025-09-15", None), (E1, "M4", "2024-12-01", "2025-01-10"),
+    (E2, "M1", "2025-05-01", "2025-05-20"), (E2, "M2", "2025-09-15", "2025-10-01"), (E2, "M3", None, None),
+]
+# List 7 at E2 (child, plan start, plan end, last visit, seen alone). 17 March 2026 is
+# 10 working days before 31 March, 16 March 11. J4 ended before the extract, J5 on it.
+ANNEX_CP_PLANS = [
+    ("J1", "2025-11-01", None, "2026-03-17", True), ("J2", "2025-12-01", None, "2026-03-16", False),
+    ("J3", "2026-01-05", None, None, None), ("J4", "2025-06-01", "2026-02-10", "2026-02-01", True),
+    ("J5", "2025-06-01", "2026-03-31", "2026-03-30", True),
+]
+# List 8 at E2 (child, care start, ceased, last visit, location, missing, return interview offered).
+# Y1 and Y2 are in their first year in care (6 weeks before 31 March is 17 February: Y1
+# exactly, Y2 a day more); Y3 and Y4 longer (3 months before is 31 December); Y5 left in March.
+ANNEX_IN_CARE = [
+    ("Y1", "2025-12-01", None, "2026-02-17", "In", 0, None),
+    ("Y2", "2025-06-01", None, "2026-02-16", "Out", 2, True),
+    ("Y3", "2020-01-01", None, "2026-01-01", "Out", 1, False),
+    ("Y4", "2019-05-01", None, None, "In", 3, None),
+    ("Y5", "2024-01-01", "2026-03-01", "2026-02-20", "Out", 1, True),
+]
+# List 9 at E2 (child, latest pathway plan review): 6 months before is 30 September 2025.
+ANNEX_CARE_LEAVERS = [("Z1", "2026-01-15"), ("Z2", "2025-09-30"), ("Z3", None)]
+
+
+def _write_annex_a(settings: Settings) -> None:
+    write_staging(settings, "annex_a_list1", [
+        {"extract_date": D(e), "child_id": c, "contact_date": D(d), "contact_source": s} for e, c, d, s in CONTACTS])
+    write_staging(settings, "annex_a_list2", [
+        {"extract_date": D(e), "child_id": c, "start_date": _d(s), "completion_date": _d(f)}
+        for e, c, s, f in EARLY_HELP])
+    write_staging(settings, "annex_a_list7", [
+        {"extract_date": D(E2), "child_id": c, "plan_start_date": D(s), "plan_end_date": _d(end),
+         "last_visit_date": _d(v), "seen_alone": alone} for c, s, end, v, alone in ANNEX_CP_PLANS])
+    write_staging(settings, "annex_a_list8", [
+        {"extract_date": D(E2), "child_id": c, "care_start_date": D(s), "ceased_date": _d(end), "last_visit_date": _d(v),
+         "placement_location": where, "missing_episodes": missing, "rhi_offered": rhi}
+        for c, s, end, v, where, missing, rhi in ANNEX_IN_CARE])
+    write_staging(settings, "annex_a_list9", [
+        {"extract_date": D(E2), "child_id": c, "pathway_plan_review_date": _d(r)} for c, r in ANNEX_CARE_LEAVERS])
+
+
+# --- SSDA903 OC2, OC3, AD1, Missing and SWEpisodes --------------------------------
+# OC2 (return year, child, DOB, SDQ score, health assessment, immunisations, teeth,
+# health check, convicted). Ages at 31 March 2026: O1 3 (4 on 1 April), O2 5 that day,
+# O3 10, O4 17, O5 16 (17 on 1 April). O6 has every item blank: not in the cohort (a
+# council may list every child with blanks for those outside it).
+OC2 = [
+    (2025, "O3", "2015-06-01", None, False, True, True, None, False),
+    (2026, "O1", "2022-04-01", None, True, True, False, True, None),
+    (2026, "O2", "2021-03-31", 10, False, True, True, None, None),
+    (2026, "O3", "2015-06-01", None, True, False, True, None, False),
+    (2026, "O4", "2008-04-01", None, True, True, True, None, True),
+    (2026, "O5", "2009-04-01", 20, False, True, False, None, False),
+    (2026, "O6", "2012-01-01", None, None, None, None, None, None),
+]
+# OC3 (return year, child, DOB, in touch, activity, accommodation). Birthdays in 2025/26:
+# C1 17 on 1 April 2025, C2 19 on 31 March 2026, C3 20, C4 18 on 1 March 2026 (born
+# 29 February), C5 21; C6 18 in 2024/25; C7 all blank.
+OC3 = [
+    (2025, "C6", "2006-06-01", "YES", "F4", "B1"),
+    (2026, "C1", "2008-04-01", "YES", "F2", "D1"),
+    (2026, "C2", "2007-03-31", "YES", "G5", "B2"),
+    (2026, "C3", "2005-07-15", "NO", "0", "0"),
+    (2026, "C4", "2008-02-29", "YES", "F5", "E2"),
+    (2026, "C5", "2005-01-10", "YES", "P1", "H1"),
+    (2026, "C7", "2007-06-01", None, None, None),
+]
+# AD1 (return year, child, decision to place, match). K12 is resubmitted in 2025/26 with a
+# corrected match date, which wins.
+AD1 = [
+    (2025, "K7", "2023-10-15", "2024-04-10"),
+    (2025, "K12", "2022-08-01", "2023-09-01"),
+    (2026, "K12", "2022-08-01", "2023-09-11"),
+    (2026, "K8", "2023-10-01", "2024-02-20"),   # matched before the placement order (1 March 2024)
+]
+# Missing (return year, child, M or A, start, end). K3's incident is open at 31 March 2025
+# and ended in the 2025/26 return: one incident.
+MISSING = [
+    (2025, "K3", "M", "2025-03-31", None),
+    (2026, "K3", "M", "2025-03-31", "2025-04-02"),
+    (2026, "K2", "M", "2025-04-01", "2025-04-01"),
+    (2026, "K2", "M", "2025-10-10", "2025-10-12"),
+    (2026, "K10", "A", "2025-08-01", "2025-08-02"),
+    (2026, "K11", "M", "2026-03-31", None),
+]
+# SWEpisodes (return year, child, social worker, start, end)
+SW_EPISODES = [
+    (2025, "K1", "SW4", "2024-01-01", "2025-03-31"), (2025, "K1", "SW5", "2025-03-31", None),
+    (2026, "K1", "SW5", "2025-03-31", "2025-09-01"), (2026, "K1", "SW6", "2025-09-01", None),
+    (2025, "K2", "SW1", "2025-01-01", None),
+    (2026, "K2", "SW1", "2025-01-01", "2025-06-01"), (2026, "K2", "SW2", "2025-06-01", "2025-11-01"),
+    (2026, "K2", "SW3", "2025-11-01", None),
+    (2026, "K3", "SW7", "2023-01-01", None),
+]
+OC2_ITEMS = ("health_assessment", "immunisations", "teeth_check", "health_check", "convicted")
+
+
+def _write_903_other_tables(settings: Settings) -> None:
+    for year in YEARS:
+        write_staging(settings, "ssda903_oc2", [
+            {"child_id": c, "dob": D(b), "sdq_score": sdq, **dict(zip(OC2_ITEMS, items))}
+            for y, c, b, sdq, *items in OC2 if y == year], year)
+        write_staging(settings, "ssda903_oc3", [
+            {"child_id": c, "dob": D(b), "in_touch": t, "activ": a, "accom": m}
+            for y, c, b, t, a, m in OC3 if y == year], year)
+        write_staging(settings, "ssda903_ad1", [
+            {"child_id": c, "date_int": D(i), "date_match": D(m)} for y, c, i, m in AD1 if y == year], year)
+        write_staging(settings, "ssda903_missing", [
+            {"child_id": c, "missing": k, "mis_start": D(s), "mis_end": _d(e)}
+            for y, c, k, s, e in MISSING if y == year], year)
+        write_staging(settings, "ssda903_sw_episodes", [
+            {"child_id": c, "sw_id": w, "sw_decom": D(s), "sw_dec": _d(e)}
+            for y, c, w, s, e in SW_EPISODES if y == year], year)

@@ -235,3 +235,101 @@ def test_the_template_downloads(people):
     response = client_for(people["analyst"]).get("/board/import/template.xlsx")
     assert response["Content-Disposition"] == 'attachment; filename="headway-board-import-template.xlsx"'
     assert load_workbook(io.BytesIO(response.content)).sheetnames[0] == "Read me"
+
+
+# --- the column-mapping step -----------------------------------------------------------------
+def own_layout_workbook() -> io.BytesIO:
+    """A layout no alias catches: a sheet named 'Tracker' and headings of the council's own."""
+    return workbook({"Tracker": [
+        ["Improvement tracker"],
+        ["Item", "What we will do", "Strand", "Who is accountable", "Begins", "Finish by", "Comment"],
+        ["7.1", "Audit closed cases", "Quality", "olly", "01/04/2026", "30/09/2026", "x"],
+        ["7.2", "Refresh the threshold document", "Tools", "otto", "01/05/2026", "not yet agreed", "y"],
+    ]})
+
+
+OWN_COLUMNS = {"column-actions-reference": "Item", "column-actions-title": "What we will do",
+               "column-actions-theme": "Strand", "column-actions-accountable_officer": "Who is accountable",
+               "column-actions-start_date": "Begins", "column-actions-due_date": "Finish by"}
+
+
+def test_a_layout_the_names_miss_is_matched_by_the_analyst_then_checked_and_previewed(people):
+    from headway.board.models import Action
+
+    client = client_for(people["analyst"])
+    first = client.post("/board/import/", {"workbook": own_layout_workbook()})
+    assert "No sheet called Actions or Risks" in first.content.decode()
+    assert 'href="/board/import/columns/"' in first.content.decode()  # the way to the mapping step
+
+    offered = lxml.html.fromstring(client.get("/board/import/columns/").content)
+    assert offered.xpath("//select[@name='sheet-actions']/option[@selected]")[0].get("value") == ""
+    # choosing the worksheet shows its headings to match, and checks nothing yet
+    chosen = lxml.html.fromstring(client.post("/board/import/columns/", {"sheet-actions": "Tracker"}).content)
+    options = chosen.xpath("//select[@name='column-actions-due_date']/option/@value")
+    assert options == ["", "Item", "What we will do", "Strand", "Who is accountable", "Begins", "Finish by",
+                       "Comment"]
+
+    checked = client.post("/board/import/columns/", {"sheet-actions": "Tracker", **OWN_COLUMNS})
+    problems = [li.text_content() for li in
+                lxml.html.fromstring(checked.content).xpath("//ul[contains(@class,'hw-problem-list')]/li")]
+    assert problems == ["Sheet Tracker, row 4, column F (Due date): Enter a real date, written like 31/03/2026"]
+    assert not Action.objects.exists()
+
+
+def test_a_mapped_workbook_previews_and_imports_and_the_file_is_then_forgotten(people):
+    from headway.board.models import Action
+
+    book = workbook({"Tracker": own_layout_workbook_rows()[:3]})
+    client = client_for(people["analyst"])
+    client.post("/board/import/", {"workbook": book})
+    client.post("/board/import/columns/", {"sheet-actions": "Tracker"})
+    preview = client.post("/board/import/columns/", {"sheet-actions": "Tracker", **OWN_COLUMNS})
+    page = lxml.html.fromstring(preview.content)
+    assert page.xpath("//h1")[0].text_content() == "Check the import"
+    assert "Tracker, column G (Comment)" in preview.content.decode()  # unmatched headings are listed as ignored
+    assert not Action.objects.exists()
+    assert client.post("/board/import/confirm/").status_code == 200
+    assert list(Action.objects.values_list("reference", "title")) == [("7.1", "Audit closed cases")]
+    after = client.get("/board/import/columns/").content.decode()  # the kept workbook is gone
+    assert "Upload the workbook first" in after
+
+
+def own_layout_workbook_rows() -> list[list]:
+    book = load_workbook(own_layout_workbook())
+    return [list(row) for row in book["Tracker"].iter_rows(values_only=True)]
+
+
+def test_the_analyst_s_choice_overrides_matching_by_name(people):
+    from headway.board import importer
+
+    book = workbook({"Actions": [
+        ["Reference", "Title", "Theme", "Accountable officer", "Start date", "Due date", "Agreed deadline"],
+        ["1.1", "t", "Quality", "olly", "01/04/2026", "01/01/2020", "31/12/2026"]]})
+    mapping = importer.Mapping(columns={"actions": {"due_date": "Agreed deadline"}})
+    upload, problems = importer.read_workbook(book, mapping)
+    assert problems == [] and upload.rows["actions"][0]["due_date"] == "2026-12-31"
+    assert upload.labels["actions"]["due_date"] == "G (Due date)"
+    assert "Actions, column F (Due date)" in upload.ignored
+    book.seek(0)
+    _, problems = importer.read_workbook(book, importer.Mapping(columns={"actions": {"due_date": ""}}))
+    assert [str(p) for p in problems] == ["Sheet Actions: The header row has no column for: Due date"]
+
+
+def test_the_mapping_page_refuses_headings_that_are_not_in_the_workbook(people):
+    client = client_for(people["analyst"])
+    client.post("/board/import/", {"workbook": own_layout_workbook()})
+    client.post("/board/import/columns/", {"sheet-actions": "Tracker"})
+    response = client.post("/board/import/columns/", {"sheet-actions": "Tracker",
+                                                      **{**OWN_COLUMNS, "column-actions-due_date": "Made up"}})
+    assert "The header row has no column for: Due date" in response.content.decode()
+
+
+def test_the_kept_workbook_is_private_and_only_for_its_own_session(people):
+    from django.conf import settings
+
+    client = client_for(people["analyst"])
+    client.post("/board/import/", {"workbook": own_layout_workbook()})
+    kept = list((settings.HEADWAY_SETTINGS.workspace / "board-import").glob("*.xlsx"))
+    assert len(kept) >= 1 and all(oct(p.stat().st_mode & 0o777) == "0o600" for p in kept)
+    other_analyst = client_for(people["analyst"])  # a new session of the same user
+    assert "Upload the workbook first" in other_analyst.get("/board/import/columns/").content.decode()

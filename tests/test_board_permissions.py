@@ -50,7 +50,10 @@ EXPECTED = {
     "case_audit_list": (CHILD_LEVEL, set()), "case_audit_detail": (CHILD_LEVEL, set()),
     "case_audit_create": (CHILD_LEVEL, set()), "case_audit_edit": (ACCOUNTABLE, set()),
     "import_upload": (ANALYST, set()), "import_confirm": (set(), set()), "import_template": (ANALYST, set()),
+    "import_columns": (ANALYST, set()),
     "history": (INSIDE, set()),
+    "evidence_download": (INSIDE, set()), "feedback": (INSIDE, set()), "feedback_create": (CHILD_LEVEL, set()),
+    "key_area_detail": (ALL, set()), "key_area_statement_create": (ACCOUNTABLE, set()),
 }
 # POST-only routes: who gets through (anyone else gets 403).
 POST_ONLY = {"statement_approve": RUNNERS, "commentary_approve": RUNNERS, "import_confirm": ANALYST}
@@ -59,8 +62,11 @@ POST_ONLY = {"statement_approve": RUNNERS, "commentary_approve": RUNNERS, "impor
 @pytest.fixture
 def sample(people):
     """One of everything, the officer accountable for, owning or having written each."""
+    from django.core.files.base import ContentFile
+
     from headway.board import drafts
-    from headway.board.models import (CaseAudit, KeyArea, Meeting, Milestone, OfstedPoint, RiskCategory, Theme)
+    from headway.board.models import (CaseAudit, Evidence, KeyArea, Meeting, Milestone, OfstedPoint, RiskCategory,
+                                      Theme)
 
     officer = people["officer"]
     action = make_action(officer, due=dt.date(2099, 1, 1))
@@ -69,18 +75,22 @@ def sample(people):
     risk = make_risk(officer)
     return {
         "action": action, "statement": statement, "commentary": commentary, "risk": risk,
-        "theme": Theme.objects.get(), "key_area": KeyArea.objects.create(name="Practice"),
+        "theme": Theme.objects.get(), "key_area": KeyArea.objects.create(name="Practice", accountable_officer=officer),
         "ofsted": OfstedPoint.objects.create(reference="Rec 1", text="Improve supervision."),
         "milestone": Milestone.objects.create(action=action, title="m", due_date=dt.date(2026, 6, 30)),
         "category": RiskCategory.objects.get(), "meeting": Meeting.objects.create(date=dt.date(2026, 4, 14)),
         "case_audit": CaseAudit.objects.create(child_ref="PSN-0001", team="North", worker="W1", auditor=officer,
                                                audited_on=dt.date(2026, 3, 3), overall_grade="good", findings="f"),
+        "evidence": Evidence.objects.create(action=action, title="Audit report", added_by=officer,
+                                            file=ContentFile(b"%PDF-1.4 sample", name="report.pdf"),
+                                            file_name="report.pdf", file_size=15),
     }
 
 
 def kwargs_for(name: str, sample: dict) -> dict:
     pk_of = {
-        "theme_edit": "theme", "key_area_edit": "key_area", "ofsted_edit": "ofsted", "action_detail": "action",
+        "theme_edit": "theme", "key_area_edit": "key_area", "key_area_detail": "key_area",
+        "key_area_statement_create": "key_area", "ofsted_edit": "ofsted", "action_detail": "action",
         "action_edit": "action", "action_update": "action", "milestone_create": "action",
         "evidence_create": "action", "statement_create": "action", "action_impact": "action",
         "risk_detail": "risk", "risk_edit": "risk", "risk_review": "risk", "mitigation_create": "risk",
@@ -97,6 +107,7 @@ def kwargs_for(name: str, sample: dict) -> dict:
         "commentary_detail": {"pk": sample["commentary"].commentary.pk},
         "commentary_revise": {"pk": sample["commentary"].commentary.pk},
         "commentary_approve": {"pk": sample["commentary"].pk},
+        "evidence_download": {"pk": sample["action"].pk, "evidence_pk": sample["evidence"].pk},
     }.get(name, {})
 
 

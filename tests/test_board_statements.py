@@ -217,3 +217,55 @@ def test_the_board_home_counts_statements_waiting_not_old_versions(people):
     assert "1 position statement with a draft waiting" in text(client_for(people["chair"]).get("/board/"))
     drafts.approve(first.statement.latest_version(), people["chair"])
     assert "0 position statements with a draft waiting" in text(client_for(people["chair"]).get("/board/"))
+
+
+# --- statements on a key area of the plan --------------------------------------------------------
+def test_a_key_area_has_statements_from_its_accountable_officer(people):
+    from headway.board.models import KeyArea, PositionStatement
+
+    area = KeyArea.objects.create(name="Practice", accountable_officer=people["officer"])
+    officer = client_for(people["officer"])
+    written = officer.post(f"/board/plan/key-areas/{area.pk}/statements/new/", {"as_of": "2026-03-31", **STATEMENT})
+    assert written.status_code == 302
+    statement = PositionStatement.objects.get(key_area=area)
+    assert (statement.action, str(statement)) == (None, "Key area Practice position at 31 March 2026")
+    other = client_for(people["other_officer"])
+    assert other.post(f"/board/plan/key-areas/{area.pk}/statements/new/",
+                      {"as_of": "2026-04-30", **STATEMENT}).status_code == 403
+    assert other.post(f"/board/statements/{statement.pk}/revise/", STATEMENT).status_code == 403
+    page = text(officer.get(f"/board/statements/{statement.pk}/"))
+    assert "Key area Practice" in page and "Back to Key area Practice" in page
+
+
+def test_members_see_a_key_area_s_statement_once_approved(people):
+    from headway.board import drafts
+    from headway.board.models import KeyArea
+
+    area = KeyArea.objects.create(name="Enablers and Resources", accountable_officer=people["officer"])
+    draft = drafts.write_statement(area, MARCH, people["officer"], STATEMENT)
+    member = client_for(people["member"])
+    assert STATEMENT["done"] not in text(member.get(f"/board/plan/key-areas/{area.pk}/"))
+    assert member.get(f"/board/statements/{draft.statement.pk}/").status_code == 404
+    drafts.approve(draft, people["chair"])
+    assert STATEMENT["done"] in text(member.get(f"/board/plan/key-areas/{area.pk}/"))
+
+
+def test_an_area_without_an_officer_has_statements_only_from_analysts(people):
+    from headway.board import drafts
+    from headway.board.models import KeyArea
+
+    area = KeyArea.objects.create(name="Governance and Partnerships")
+    with pytest.raises(PermissionDenied):
+        drafts.write_statement(area, MARCH, people["officer"], STATEMENT)
+    assert drafts.write_statement(area, MARCH, people["analyst"], STATEMENT).number == 1
+
+
+def test_a_statement_is_on_an_action_or_an_area_never_both_nor_neither(people):
+    from django.db import IntegrityError, transaction
+
+    from headway.board.models import KeyArea, PositionStatement
+
+    action, area = make_action(people["officer"]), KeyArea.objects.create(name="Practice")
+    for links in ({"action": action, "key_area": area}, {}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            PositionStatement.objects.create(as_of=MARCH, created_by=people["analyst"], **links)

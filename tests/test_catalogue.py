@@ -113,6 +113,84 @@ EXPECTED = {
     ("AD06", "2024-03-31", A, "999"): (2, None, 2.0),
     ("AD06", "2024-05-31", A, "999"): (1, None, 1.0),
     ("AD06", "2024-10-31", A, "999"): (0, None, 0.0),
+    # SSDA903 OC2 (hand_fixture_catalogue.OC2). The 2025/26 cohort counts at 31 March 2026:
+    # O1-O5 (O6, every item blank, is not in it); the 2024/25 cohort (O3) until then.
+    ("L11", "2026-03-31", A, "999"): (3, 5, 60.0),        # health assessment: O1 O3 O4
+    ("L11", "2026-02-28", A, "999"): (0, 1, 0.0),         # O3 in 2024/25
+    ("L12", "2026-03-31", A, "999"): (3, 5, 60.0),        # teeth: O2 O3 O4
+    ("L13", "2026-03-31", A, "999"): (4, 5, 80.0),        # immunisations: all but O3
+    ("L14", "2026-03-31", A, "999"): (1, 1, 100.0),       # aged 0-4: O1 only (O2 is 5 that day)
+    ("L15", "2026-03-31", A, "999"): (2, 3, 200 / 3),     # aged 5-16: O2 O5 scored, O3 not; O4 is 17
+    ("L20", "2026-03-31", A, "999"): (1, 3, 100 / 3),     # aged 10-17: O4 of O3 O4 O5
+    # Missing. Children in care in the 12 months to 31 March 2026: K1 K2 K3 K4 K8 K10 K11 (K6
+    # left on 31 March 2025, exactly 12 months before; K5 short breaks). Went missing (M) in
+    # them: K2 twice, K11 on 31 March 2026; K3's incident began on 31 March 2025 (not in the
+    # 12 months), K10 was away (A), not missing.
+    ("L08", "2026-03-31", A, "999"): (2, 7, 200 / 7),
+    ("L09", "2026-03-31", A, "999"): (3, 2, 1.5),
+    # 12 months to 31 March 2025: in care K1 K2 K3 K4 K6 K7 K8 K10 K11 K12; K3 missing, once
+    # (the incident is in both returns)
+    ("L08", "2025-03-31", A, "999"): (1, 10, 10.0),
+    ("L09", "2025-03-31", A, "999"): (1, 1, 1.0),
+    # OC3: birthdays in the 12 months to 31 March 2026: C1 (17, 1 April 2025) C2 (19, 31 March)
+    # C3 (20) C4 (18, 1 March 2026) C5 (21); C7 is blank, not a care leaver
+    ("CL05", "2026-03-31", A, "999"): (4, 5, 80.0),       # in touch: all but C3
+    ("CL05", "2026-02-28", A, "999"): (2, 3, 200 / 3),    # C1 C3 C5 (C2's and C4's birthdays to come)
+    ("CL01", "2026-03-31", A, "999"): (1, 3, 100 / 3),    # 19-21: C5 (P1) of C2 C3 C5
+    ("CL02", "2026-03-31", A, "999"): (1, 3, 100 / 3),    # C5 (H1); C2 unsuitable (B2), C3 not known
+    ("CL03", "2026-03-31", A, "999"): (2, 2, 100.0),      # 17-18: C1 (F2), C4 (F5)
+    ("CL03", "2025-03-31", A, "999"): (1, 1, 100.0),      # C6 (F4)
+    ("CL04", "2026-03-31", A, "999"): (1, 2, 50.0),       # C1 (D1); C4 unsuitable (E2)
+    # AD1 with adoption_journeys. Decision to match: K7 15 Oct 2023 - 10 Apr 2024 178 days; K12
+    # 1 Aug 2022 - 11 Sep 2023 406 (the 2025/26 resubmission wins over 11 Sep's 396); K8
+    # 1 Oct 2023 - 20 Feb 2024 142.
+    ("AD05", "2025-03-31", A, "999"): (584, 2, 292.0),    # K7 (adopted Dec 2024), K12 (Jan 2025)
+    ("AD05", "2026-03-31", A, "999"): (142, 1, 142.0),    # K8 (June 2025)
+    # AD07: placed within 12 months of the decision: K7 (May 2024) yes; K12 (Oct 2023) no;
+    # K8 placed 1 Oct 2024, exactly 12 months on: yes
+    ("AD07", "2025-03-31", A, "999"): (1, None, 1.0),
+    ("AD07", "2026-03-31", A, "999"): (1, None, 1.0),
+    # AD02: placement order to match: K7 1 Nov 2023 - 10 Apr 2024 161; K12 1 Sep 2022 -
+    # 11 Sep 2023 375; K8 matched before its order: 0
+    ("AD02", "2026-03-31", A, "999"): (536, 3, 536 / 3),
+    # L19 (SWEpisodes): periods open at 31 March 2026: K1 K2 K3 K4 K10 K11. K2 had SW1-SW3 in
+    # the 12 months; K1 SW5 and SW6 (SW4 ended exactly 12 months before). At 28 February
+    # 2026 SW4 still counts for K1.
+    ("L19", "2026-03-31", A, "999"): (1, 6, 100 / 6),
+    ("L19", "2026-02-28", A, "999"): (2, 6, 100 / 3),
+    # Workforce (hand_fixture_catalogue.WORKFORCE). 30 September 2025: in post A1 (1.0, 18 cases),
+    # A2 (0.5, 6), A4 (1.0, no cases) permanent, A3 (1.0, 20) agency; left in the 12 months to it
+    # A5 (permanent, 0.8) and A6 (agency); not A7, who left exactly a year before.
+    ("W01", "2025-09-30", A, "999"): (2.5, 5.0, 50.0),      # vacancies 1.5 + 1.0 of 2.5 + 2.5
+    ("W02", "2025-09-30", A, "999"): (1.0, 3.5, 100 / 3.5),
+    ("W03", "2025-09-30", A, "999"): (0.8, 2.5, 32.0),      # A6 is agency: not counted
+    ("W04", "2025-09-30", A, "999"): (44, 2.5, 17.6),
+    # W05: 5 + 2 days lost over 2.5 FTE x 253 working days (1 Oct 2024 - 30 Sep 2025: 261
+    # weekdays less 8 bank holidays)
+    ("W05", "2025-09-30", A, "999"): (7, 632.5, 700 / 632.5),
+    ("W06", "2025-09-30", A, "999"): (2.0, 2.5, 80.0),
+    # 31 August 2025: A6 still in post (leaves 15 September); A5 and A7 left in the 12 months to it
+    ("W01", "2025-08-31", A, "999"): (2.5, 5.0, 50.0),
+    ("W02", "2025-08-31", A, "999"): (2.0, 4.5, 200 / 4.5),
+    ("W03", "2025-08-31", A, "999"): (1.8, 2.5, 72.0),
+    ("W04", "2025-08-31", A, "999"): (56, 3.5, 16.0),       # 17 + 5 + 19 + 15
+    ("W06", "2025-08-31", A, "999"): (2.5, 2.5, 100.0),
+    # the last snapshot holds until a year after it
+    ("W02", "2026-03-31", A, "999"): (1.0, 3.5, 100 / 3.5),
+    # Ofsted Annex A (hand_fixture_catalogue: extracts of 30 September 2025 and 31 March 2026).
+    # FD01: F1, F6, N1 (in both extracts: once), F8, N2 in the year to 31 March 2026
+    ("FD01", "2026-03-31", A, "999"): (5, POP, 5.0),
+    ("FD01", "2025-09-30", A, "999"): (3, POP, 3.0),
+    ("FD02", "2026-03-31", A, "999"): (2, 5, 40.0),       # F1 same day, F6 next working day; not F8
+    ("EH01", "2026-03-31", A, "999"): (2, POP, 2.0),      # M1, M2 once each; M3 no assessment
+    ("EH01", "2025-09-30", A, "999"): (3, POP, 3.0),      # and M4 (December 2024)
+    # Snapshots at the 31 March 2026 extract. P07/P08: J1 J2 J3 (J4 ended, J5 ended on the day)
+    ("P07", "2026-03-31", A, "999"): (1, 3, 100 / 3),     # J1 at 10 working days; J2 at 11; J3 never
+    ("P08", "2026-03-31", A, "999"): (1, 3, 100 / 3),
+    ("L07", "2026-03-31", A, "999"): (2, 4, 50.0),        # Y2, Y3 out of area of Y1-Y4 (Y5 left)
+    ("L10", "2026-03-31", A, "999"): (1, 3, 100 / 3),     # went missing: Y2 offered, Y3 not, Y4 blank
+    ("L17", "2026-03-31", A, "999"): (2, 4, 50.0),        # Y1 (exactly 6 weeks), Y3 (3 months)
+    ("CL06", "2026-03-31", A, "999"): (1, 3, 100 / 3),    # Z1; Z2 exactly 6 months ago; Z3 none
 }
 
 
@@ -152,10 +230,7 @@ def test_only_measures_needing_a_source_not_read_yet_are_skipped(catalogue_refre
 
 
 @pytest.mark.parametrize("measure_id, message", [
-    ("L11", "needs SSDA903 OC2"),
-    ("FD02", "needs Annex A List 1 (contacts)"),  # the CIN Census it also needs is loaded
-    ("W01", "needs the children's social work workforce census (workers) and "
-            "the children's social work workforce census (vacancies)"),
+    ("L06", "needs postcode locations (ONS Postcode Directory)"),  # the 903 it also needs is loaded
 ])
 def test_a_skipped_measure_names_its_source_in_words(catalogue_warehouse, measure_id, message):
     measure = catalogue_warehouse.measure(measure_id)
@@ -171,6 +246,14 @@ def test_a_loaded_but_empty_source_is_named_too(tmp_path):
     outcomes = {o.measure.id: o for o in refresh(settings).outcomes}
     assert (outcomes["L16"].status, outcomes["L16"].message) == ("skipped", "needs SSDA903 Reviews")
     assert outcomes["L01"].status == "ok"
+
+
+def test_medians_stop_at_team_level_while_counts_reach_workers(catalogue_warehouse):
+    levels = dict(catalogue_warehouse.con.execute(
+        "SELECT measure_id, list(DISTINCT org_level ORDER BY org_level) FROM measure_values "
+        "WHERE measure_id IN ('A02', 'A03') GROUP BY 1").fetchall())
+    assert levels["A03"] == ["authority", "service", "team"]
+    assert "worker" in levels["A02"]
 
 
 def test_36_month_measures_start_when_three_years_are_in(catalogue_warehouse):

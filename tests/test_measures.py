@@ -96,6 +96,16 @@ def test_rolling_measures_start_when_their_window_is_full(hand_warehouse):
     assert first["L01"] == D("2024-04-30")  # snapshots from the first month
 
 
+def test_rates_record_which_population_estimate_they_used(hand_warehouse):
+    """A month uses the latest ONS mid-year (30 June) estimate on or before its end."""
+    used = dict(hand_warehouse.con.execute(
+        "SELECT period_end, population_year FROM period_population").fetchall())
+    assert used[D("2024-06-30")] == 2024 and used[D("2024-05-31")] == 2023
+    assert used[D("2026-03-31")] == 2025
+    info = dict(hand_warehouse.con.execute("SELECT key, value FROM refresh_info").fetchall())
+    assert info["population_year"] == f"mid-{min(used.values())} to mid-2025"
+
+
 def test_levels_add_up(hand_warehouse):
     """Every case is counted once at each level: teams sum to services, services to the authority."""
     mismatches = hand_warehouse.con.execute("""

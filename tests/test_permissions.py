@@ -28,6 +28,7 @@ ADMINS = {"analyst": 200, "superuser": 200}
 MATRIX = {
     "scorecard": (Permission.FIGURES, FIGURE_ROLES, 403),
     "measure": (Permission.FIGURES, FIGURE_ROLES, 403),
+    "workforce": (Permission.FIGURES, FIGURE_ROLES, 403),
     "exceptions": (Permission.CHILDREN, CHILD_ROLES, 403),
     "exception_list": (Permission.CHILDREN, CHILD_ROLES, 403),
     "exception_export": (Permission.EXPORT, CHILD_ROLES, 403),
@@ -40,8 +41,12 @@ MATRIX = {
     "login": (Permission.PUBLIC, {}, 302),       # a signed-in user is sent on to the scorecard
     "logout": (Permission.SIGNED_IN, {}, 405),   # POST only
     "static": (Permission.PUBLIC, {}, 200),
+    # OpenID Connect: 404 here, where no provider is configured (tests/test_web_oidc.py signs in with one)
+    "oidc_start": (Permission.PUBLIC, {}, 404),
+    "oidc_callback": (Permission.PUBLIC, {}, 404),
 }
 PUBLIC = {"login", "static"}
+NOT_CONFIGURED = {"oidc_start", "oidc_callback"}  # public, but 404 without an OpenID Connect provider
 
 # What each user must never see: child IDs and org units outside their scope.
 T1_CHILDREN = {c for teams in OVERDUE.values() for c in teams.get("T1", ())}
@@ -97,6 +102,8 @@ def test_permission_matrix(app, visit, user):
         if user is None:
             if name in PUBLIC:
                 assert response.status_code == 200, url
+            elif name in NOT_CONFIGURED:
+                assert response.status_code == 404, url
             else:
                 assert response.status_code == 302 and response["Location"].startswith("/sign-in/"), url
             continue
@@ -125,7 +132,8 @@ def test_no_role_or_no_scope_sees_a_page_saying_so_and_nothing_else(visit, user)
 def test_nothing_outside_the_scope_appears_on_any_page_the_user_can_open(app, visit, user):
     client = visit(user)
     children, names = OUTSIDE[user]
-    urls = ["/", "/measures/A02/", "/measures/P01/", "/exceptions/"]
+    urls = ["/", "/measures/A02/", "/measures/P01/", "/exceptions/", "/workforce/"]
+    urls += [f"/workforce/?unit={unit}" for unit in ("service:Assessment", "service:Safeguarding", "team:T1", "team:T2")]
     urls += [f"/exceptions/{list_id}/" for list_id in OVERDUE]
     urls += [f"/measures/A02/?unit={level}:{unit}" for level, unit in
              [("service", "Assessment"), ("service", "Safeguarding"), ("team", "T1"), ("team", "T2"),
@@ -148,7 +156,9 @@ def test_a_team_manager_cannot_reach_another_team(visit):
                  "team:UNALLOCATED", "team:NOPE"]:
         assert client.get(f"/measures/A02/?unit={unit}").status_code == 404, unit
         assert client.get(f"/?unit={unit}").status_code == 404, unit
+        assert client.get(f"/workforce/?unit={unit}").status_code == 404, unit
     assert client.get("/measures/A02/?unit=team:T1").status_code == 200
+    assert client.get("/workforce/?unit=team:T1").status_code == 200
     assert client.get("/measures/A02/?unit=worker:W1").status_code == 200
     for child in T2_CHILDREN | UNALLOCATED_CHILDREN:
         assert client.get(f"/children/{child}/").status_code == 404, child
@@ -203,9 +213,11 @@ def test_a_member_sees_authority_and_service_areas_only(visit):
     client = visit("member")
     assert client.get("/measures/A02/?unit=authority:999").status_code == 200
     assert client.get("/measures/A02/?unit=service:Safeguarding").status_code == 200
+    assert client.get("/workforce/?unit=service:Safeguarding").status_code == 200
     for unit in ["team:T1", "team:T2", "worker:W1", "team:UNALLOCATED"]:
         assert client.get(f"/measures/A02/?unit={unit}").status_code == 404, unit
         assert client.get(f"/?unit={unit}").status_code == 404, unit
+        assert client.get(f"/workforce/?unit={unit}").status_code == 404, unit
 
 
 def test_filter_lists_offer_only_what_is_in_scope(visit):

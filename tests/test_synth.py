@@ -119,6 +119,9 @@ def test_files_and_row_counts(authority):
     expected = {f"ssda903/{y}/{t}.csv" for y in YEARS for t in ("header", "episodes", "reviews")}
     expected |= {f"cin/cin_census_{y}.xml" for y in YEARS}
     expected |= {"org/teams.csv", "org/workers.csv", "org/allocations.csv", "population.csv"}
+    expected |= {f"ssda903/{y}/{t}.csv" for y in YEARS for t in OTHER_903_HEADERS}  # every table has rows here
+    expected |= {"workforce/social_workers.csv", "workforce/establishment.csv"}  # tests/test_workforce.py
+    expected |= {f"annex_a/annex_a_{y}-03-31.xlsx" for y in YEARS}  # Ofsted Annex A (tests/test_annex_a.py)
     assert set(written) == expected
     for name, rows in written.items():
         if name.endswith(".csv"):
@@ -129,7 +132,7 @@ def test_files_and_row_counts(authority):
         "episodes": "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN",
         "reviews": "CHILD,DOB,REVIEW,REVIEW_CODE",
     }
-    for table, header in headers.items():
+    for table, header in {**headers, **OTHER_903_HEADERS}.items():
         assert (out / "ssda903" / str(LAST) / f"{table}.csv").read_text().splitlines()[0] == header
     assert (out / "org/allocations.csv").read_text().splitlines()[0] == "child_id,worker_id,start_date,end_date"
 
@@ -363,3 +366,93 @@ def test_children_looked_after_move_and_leave_like_england(authority):
     assert 18 <= per_10k(starts, authority, LAST) <= 34  # England 26
     reviews = authority["903"][LAST]["reviews"]
     assert len(reviews) / len(by_child) > 1.2  # about two a year each
+
+
+# ---------------------------------------------------------------- the 903's other tables
+
+OTHER_903_HEADERS = {
+    "uasc": "CHILD,SEX,DOB,DUC",
+    "oc2": "CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED,HEALTH_CHECK,IMMUNISATIONS,TEETH_CHECK,HEALTH_ASSESSMENT,"
+           "SUBSTANCE_MISUSE,INTERVENTION_RECEIVED,INTERVENTION_OFFERED",
+    "oc3": "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM",
+    "ad1": "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR",
+    "placed_for_adoption": "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED",
+    "previous_permanence": "CHILD,DOB,PREV_PERM,LA_PERM,DATE_PERM",
+    "missing": "CHILD,DOB,MISSING,MIS_START,MIS_END",
+    "sw_episodes": "CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON",
+}
+
+
+def other_903(authority: dict, year: int, table: str) -> list[dict]:
+    return read_csv(authority["dir"] / "ssda903" / str(year) / f"{table}.csv")
+
+
+def episodes_by_child(authority: dict, year: int) -> dict[str, list[dict]]:
+    by_child = defaultdict(list)
+    for e in authority["903"][year]["episodes"]:
+        by_child[e["CHILD"]].append(e)
+    return by_child
+
+
+def birthday_in(dob: dt.date, year: int) -> dt.date:
+    """29 February is 1 March in other years."""
+    return dt.date(year, 3, 1) if (dob.month, dob.day) == (2, 29) and year % 4 else dob.replace(year=year)
+
+
+def ended(e: dict) -> dt.date | None:
+    return uk(e["DEC"]) if e["DEC"] else None
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_oc2_is_the_children_looked_after_all_year(authority, year):
+    first, last = year_bounds(year)
+    cohort = {child for child, eps in episodes_by_child(authority, year).items()
+              if min(uk(e["DECOM"]) for e in eps) <= first and not any(e["RNE"] == "S" and uk(e["DECOM"]) > first
+                                                                      for e in eps)
+              and all(ended(e) is None or ended(e) >= last or e["REC"] == "X1" for e in eps)}
+    oc2 = other_903(authority, year, "oc2")
+    assert {r["CHILD"] for r in oc2} == cohort
+    assessed = sum(r["HEALTH_ASSESSMENT"] == "1" for r in oc2) / len(oc2)
+    assert 0.82 <= assessed <= 0.97  # England ~90%
+    header_dob = {h["CHILD"]: h["DOB"] for h in authority["903"][year]["header"]}
+    assert all(header_dob[r["CHILD"]] == r["DOB"] for r in oc2)
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_ad1_is_the_children_adopted_in_the_year_with_dates_in_order(authority, year):
+    eps = episodes_by_child(authority, year)
+    adopted = {c for c, rows in eps.items() if any(e["REC"] in ("E11", "E12") for e in rows)}
+    ad1 = other_903(authority, year, "ad1")
+    assert {r["CHILD"] for r in ad1} == adopted and ad1
+    for r in ad1:
+        placed = min((uk(e["DECOM"]) for e in eps[r["CHILD"]] if e["PLACE"] in ("A5", "A6")), default=None)
+        assert uk(r["DATE_INT"]) <= uk(r["DATE_MATCH"]) <= (placed or uk(r["DATE_MATCH"]))
+        assert r["FOSTER_CARE"] == ("1" if any(e["PLACE"] == "A5" for e in eps[r["CHILD"]]) else "0")
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_missing_incidents_are_inside_an_episode_and_a_share_of_children_go_missing(authority, year):
+    eps = episodes_by_child(authority, year)
+    missing = other_903(authority, year, "missing")
+    for r in missing:
+        start = uk(r["MIS_START"])
+        assert any(uk(e["DECOM"]) <= start and (ended(e) is None or start < ended(e)) for e in eps[r["CHILD"]])
+        assert not r["MIS_END"] or uk(r["MIS_END"]) >= start
+    went_missing = {r["CHILD"] for r in missing if r["MISSING"] == "M"}
+    assert 0.05 <= len(went_missing) / len(eps) <= 0.18  # England: ~11% of children looked after
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_oc3_care_leavers_left_care_before_their_17th_to_19th_birthday(authority, year):
+    first, last = year_bounds(year)
+    eps = episodes_by_child(authority, year)
+    header = {h["CHILD"] for h in authority["903"][year]["header"]}
+    oc3 = other_903(authority, year, "oc3")
+    assert oc3
+    for r in oc3:
+        dob = uk(r["DOB"])
+        birthday = next(b for b in (birthday_in(dob, first.year), birthday_in(dob, last.year)) if first <= b <= last)
+        assert 17 <= age(dob, birthday + dt.timedelta(days=1)) <= 19
+        assert r["CHILD"] in header
+        assert all(ended(e) is not None and ended(e) < birthday for e in eps.get(r["CHILD"], []))
+        assert (r["IN_TOUCH"] == "YES") == (r["ACTIV"] != "0")

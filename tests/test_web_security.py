@@ -5,9 +5,11 @@ server refusing a weak secret key (W-1), headers (W-4), error pages without data
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from django.test import Client, override_settings
@@ -203,3 +205,40 @@ def test_new_pages_need_nothing_the_csp_blocks_and_are_accessible_in_structure(v
         assert all(th.get("scope") == "row" for th in table.xpath("./tbody//th")), path
     for field in page.xpath("//input[not(@type='hidden') and not(@type='checkbox') and not(@type='radio')] | //select"):
         assert page.xpath(f"//label[@for='{field.get('id')}']"), f"{path}: {field.get('name')} has no label"
+
+
+# --- CSRF on every form (W-3) ---------------------------------------------------------------
+TEMPLATE_DIRS = [Path(__file__).resolve().parents[1] / "src" / "headway" / d / "templates" for d in ("web", "board")]
+
+
+def test_every_post_form_in_every_template_carries_a_csrf_token():
+    forms = 0
+    for template in (t for d in TEMPLATE_DIRS for t in d.rglob("*.html")):
+        text = template.read_text(encoding="utf-8")
+        for match in re.finditer(r"<form\b[^>]*>(.*?)</form>", text, flags=re.S | re.I):
+            if re.search(r"method=\"post\"", match.group(0)[:200], flags=re.I):
+                forms += 1
+                assert "{% csrf_token %}" in match.group(1), f"{template.name}: a POST form without a CSRF token"
+    assert forms >= 3  # sign-in, sign-out, user edit at least: the scan found the forms
+
+
+def test_a_post_without_the_csrf_token_is_refused_on_every_route(app):
+    from tests.web_helpers import every_route, sample_url
+
+    client = Client(SERVER_NAME="localhost", enforce_csrf_checks=True)
+    client.force_login(app["users"]["analyst"])
+    for name, route in every_route():
+        url = sample_url(name, route, user_id=app["users"]["executive"].pk)
+        response = client.post(url, {"username": "x", "is_active": "on"})
+        assert response.status_code == 403 and b"that form has expired" in response.content, url
+
+
+@pytest.mark.parametrize("path", ["/children/P3/", "/children/NO-SUCH-CHILD-77/", "/measures/ZZ99/",
+                                  "/exceptions/no-such-list-77/"])
+def test_not_found_pages_do_not_echo_what_was_asked_for(visit, path):
+    from tests.web_helpers import visible_text
+
+    response = visit("team-manager").get(path)  # P3 exists, in team T2: outside this user's scope
+    assert response.status_code == 404
+    assert path.strip("/").split("/")[-1] not in visible_text(response)
+    assert path.strip("/").split("/")[-1] not in response.content.decode()

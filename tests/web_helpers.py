@@ -17,7 +17,7 @@ import pytest
 
 from headway.config import Settings
 from headway.warehouse.build import refresh
-from tests import hand_fixture
+from tests import hand_fixture, workforce_fixture
 from tests.hand_fixture import D, write_staging
 
 AS_AT = dt.date(2026, 3, 31)
@@ -70,6 +70,7 @@ def write_web_warehouse(settings: Settings) -> Settings:
     write_staging(settings, "org_allocation", [
         {"child_id": c, "worker_id": w, "start_date": D(s), "end_date": e and D(e)}
         for c, w, s, e in hand_fixture.ALLOCATIONS + EXTRA_ALLOCATIONS])
+    workforce_fixture.write_workforce(settings)  # the workforce page's figures
     result = refresh(settings)
     assert not [o for o in result.outcomes if o.status == "failed"], result.summary()
     return settings

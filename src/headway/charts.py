@@ -22,9 +22,10 @@ GREY = "#505a5f"
 BLACK = "#0b0c0c"
 FONT = "Arial"
 
-UNIT_SUFFIX = {"percent": "%", "rate_per_10k": " per 10,000", "count": "", "days": " days", "average": ""}
+UNIT_SUFFIX = {"percent": "%", "rate_per_10k": " per 10,000", "count": "", "days": " days", "average": "",
+               "fte": " FTE"}
 AXIS_TITLE = {"percent": "Per cent", "rate_per_10k": "Rate per 10,000 children",
-              "count": "Number", "days": "Days", "average": "Average"}
+              "count": "Number", "days": "Days", "average": "Average", "fte": "Full-time equivalents"}
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -74,6 +75,17 @@ def trend_chart(measure: dict, points: list[Point], width: int = 560, height: in
         })
     spec = _base(width, height)
     spec.update({"data": {"values": _points_data(points)}, "layer": layers})
+    return spec
+
+
+def workforce_chart(title: str, unit: str, points: list[Point]) -> dict:
+    """One trend of the workforce digest (web/workforce page): the monthly line, the
+    target dashed where it has one, and for a percentage that can fall below zero
+    (the vacancy gap) a rule at zero."""
+    spec = trend_chart({"title": title, "unit": unit}, points, height=180)
+    if any(p.value is not None and p.value < 0 for p in points):
+        spec["layer"].append({"data": {"values": [{"zero": 0}]}, "mark": {"type": "rule", "color": BLACK},
+                              "encoding": {"y": {"field": "zero", "type": "quantitative"}}})
     return spec
 
 

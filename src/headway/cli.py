@@ -51,12 +51,16 @@ def main():
 @click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same files).")
 @click.option("--last-year", default=2026, show_default=True,
               help="Last collection year, as the year it ends (2026 = 2025/26).")
-def synth(out, children, years, seed, last_year):
+@click.option("--annex-a-variants", is_flag=True,
+              help="Write the Annex A workbooks as real councils send them (title rows, other header "
+                   "spellings, codes, dates and ages), to test the reader.")
+def synth(out, children, years, seed, last_year, annex_a_variants):
     """Write a synthetic local authority's returns (no real child's data)."""
     from headway.synth import generate
 
     started = time.perf_counter()
-    written = generate(out, children=children, years=years, seed=seed, last_year=last_year, progress=True)
+    written = generate(out, children=children, years=years, seed=seed, last_year=last_year, progress=True,
+                       annex_a_variants=annex_a_variants)
     rows = sum(written.values())
     click.echo(f"Wrote {len(written)} files, {rows:,} rows, to {out} in {time.perf_counter() - started:.1f}s")
 
@@ -73,7 +77,10 @@ def load(paths, year, workspace):
     settings = load_settings(workspace)
     results = load_files(list(paths), settings, year=year, progress=True)
     for r in results:
-        click.echo(f"  {r.file}: {r.format}, {r.rows_read:,} rows read, {r.rows_accepted:,} accepted")
+        click.echo(f"  {r.file}: {r.format}, {r.rows_read:,} rows read, {r.rows_accepted:,} accepted, "
+                   f"{r.rows_rejected:,} rejected")
+        for note in r.notes:  # why rows were rejected, warnings, what a resubmission changed
+            click.echo(f"      {note}")
     click.echo(f"Loaded {len(results)} file(s) into {settings.staging_dir}. Run `headway refresh` next.")
 
 
@@ -177,11 +184,12 @@ def benchmarks_import(directory, workspace):
               help="Directory for the pack (default: the workspace's reports/).")
 @workspace_option
 def report(out, workspace):
-    """Write the committee pack (PDF and HTML)."""
+    """Write the committee pack (PDF and HTML), with the Improvement Board's approved words."""
+    from headway.board.pack_reader import committee_pack_reader
     from headway.reports.committee import write_pack
 
     settings = load_settings(workspace)
-    written = write_pack(settings, out or settings.reports_dir)
+    written = write_pack(settings, out or settings.reports_dir, board=committee_pack_reader(settings))
     for kind, path in written.items():
         click.echo(f"  {kind}: {path}")
 
@@ -201,14 +209,18 @@ def scorecard(out, workspace):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32),
+              help="Worker processes (each with 8 threads) sharing the port; see docs/deployment.md.")
 @workspace_option
-def serve(host, port, workspace):
+def serve(host, port, workers, workspace):
     """Serve the dashboard."""
+    from headway.warehouse.staging import check_key_to_serve
     from headway.web.server import serve as run_server
 
     settings = load_settings(workspace)
+    check_key_to_serve(settings)  # no pseudonymisation key, no server (docs/privacy.md)
     click.echo(f"Headway dashboard on http://{host}:{port}/  (Ctrl+C to stop)")
-    run_server(settings, host=host, port=port)
+    run_server(settings, host=host, port=port, workers=workers)
 
 
 @main.command()

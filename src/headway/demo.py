@@ -7,6 +7,7 @@ Everything goes into the workspace, so a demo never touches anything else.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import click
 
@@ -26,6 +27,7 @@ def run_demo(settings: Settings, children: int = 60_000, serve: bool = True, por
     from headway.web import setup
     from headway.web.accounts import ensure_demo_user
 
+    settings = replace(settings, demo=True)  # synthetic children: the demo pseudonymisation key
     returns_dir = settings.workspace / "synthetic-returns"
     started = _step(f"Generating a synthetic authority of {children:,} children in {returns_dir}")
     written = generate(returns_dir, children=children, progress=True)

@@ -21,9 +21,12 @@ class ReturnError:
     row: int | None = None  # 1-based data row as a spreadsheet shows it (header = row 1)
     column: str | None = None
     rule: str = "format"
+    sheet: str | None = None  # a workbook's sheet (Annex A)
 
     def __str__(self) -> str:
         where = [self.file]
+        if self.sheet:
+            where.append(f"sheet {self.sheet}")
         if self.table:
             where.append(f"table {self.table}")
         if self.row is not None:

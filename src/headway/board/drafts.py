@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from headway.board import catalogue
-from headway.board.models import (Action, CommentaryVersion, MeasureCommentary, PositionStatement,
+from headway.board.models import (Action, CommentaryVersion, KeyArea, MeasureCommentary, PositionStatement,
                                   StatementVersion)
 from headway.board.permissions import require
 
@@ -47,11 +47,12 @@ def _add_version(thread, version_model, link: str, user, text: dict):
 
 
 @transaction.atomic
-def write_statement(action: Action, as_of, user, text: dict) -> StatementVersion:
-    """A new draft for the action's statement of that date (a new statement if none)."""
-    require(user, "write_statement", action)
+def write_statement(subject: Action | KeyArea, as_of, user, text: dict) -> StatementVersion:
+    """A new draft for the action's (or key area's) statement of that date (a new statement if none)."""
+    require(user, "write_statement", subject)
+    link = "action" if isinstance(subject, Action) else "key_area"
     statement, _ = PositionStatement.objects.select_for_update().get_or_create(
-        action=action, as_of=as_of, defaults={"created_by": user})
+        **{link: subject}, as_of=as_of, defaults={"created_by": user})
     return _add_version(statement, StatementVersion, "statement", user, _only(text, STATEMENT_TEXT))
 
 

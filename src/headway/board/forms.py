@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db import models
 
-from headway.board import catalogue
+from headway.board import catalogue, evidence
 from headway.board import models as m
 from headway.board.models.audits import DOMAINS, Grade
 from headway.board.permissions import INSIDE_ROLES
@@ -100,9 +100,16 @@ class ThemeForm(GovukMixin, forms.ModelForm):
 
 
 class KeyAreaForm(GovukMixin, forms.ModelForm):
+    accountable_officer = PersonChoice(queryset=None, label="Accountable officer", required=False,
+                                       help_text="Who writes the area's position statements (an analyst can too).")
+
     class Meta:
         model = m.KeyArea
-        fields = ["name", "description", "order"]
+        fields = ["name", "description", "order", "accountable_officer"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accountable_officer"].queryset = people()
 
 
 class OfstedPointForm(GovukMixin, forms.ModelForm):
@@ -171,14 +178,31 @@ class MilestoneForm(GovukMixin, forms.ModelForm):
 class EvidenceForm(GovukMixin, forms.ModelForm):
     class Meta:
         model = m.Evidence
-        fields = ["title", "url"]
+        fields = ["title", "url", "file"]
         formfield_callback = https_links
+        help_texts = {"file": f"Or upload {evidence.ALLOWED_WORDS}, up to {evidence.MAX_BYTES // (1024 * 1024)} MB."}
+        widgets = {"file": forms.FileInput}  # a new record: nothing to clear
 
     def clean_url(self):
         url = self.cleaned_data["url"]
-        if not url.lower().startswith("https://"):
+        if url and not url.lower().startswith("https://"):
             raise forms.ValidationError("Enter a link that starts with https://")
         return url
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            evidence.check_upload(upload)
+        return upload
+
+    def save(self, commit=True):
+        record = super().save(commit=False)
+        upload = self.cleaned_data.get("file")
+        if upload:  # keep the uploader's name for people; the file is stored under a random one
+            record.file_name, record.file_size = upload.name[:255], upload.size
+        if commit:
+            record.save()
+        return record
 
 
 # --- statements and commentary -------------------------------------------------------
@@ -359,3 +383,21 @@ class ImportForm(GovukMixin, forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError("The workbook must be smaller than 5 MB")
         return upload
+
+
+class FeedbackForm(GovukMixin, forms.ModelForm):
+    """Structured answers; the free-text box only where the council has turned it on
+    (headway.board.feedback): without it, words posted anyway are never read."""
+
+    class Meta:
+        model = m.Feedback
+        fields = ["received_on", "from_whom", "channel", "team", "about", "listened_to", "made_a_difference",
+                  "overall", "themed_audit", "free_text"]
+        help_texts = {"received_on": DATE_HINT,
+                      "free_text": "Only what they said about the service. No names, addresses or other "
+                                   "details that could identify anyone. Never published."}
+
+    def __init__(self, *args, free_text: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not free_text:
+            del self.fields["free_text"]

@@ -60,8 +60,16 @@ def value_text(instance: models.Model, field: models.Field) -> str | None:
     return str(value)
 
 
+def withheld_text(text: str | None) -> str | None:
+    """What the history keeps of a withheld field (a model's `history_withheld`): that it had
+    words, never the words (feedback's free text must not outlive the council's switch)."""
+    return None if text is None else f"(withheld from the history: {len(text)} characters)"
+
+
 def snapshot(instance: models.Model) -> dict[str, str | None]:
-    return {f.name: value_text(instance, f) for f in instance._meta.concrete_fields if not f.primary_key}
+    withheld = getattr(instance, "history_withheld", ())
+    return {f.name: withheld_text(value_text(instance, f)) if f.name in withheld else value_text(instance, f)
+            for f in instance._meta.concrete_fields if not f.primary_key}
 
 
 def record(instance: models.Model, change: str, changes: dict) -> None:

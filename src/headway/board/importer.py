@@ -1,6 +1,8 @@
 """Import an action plan and risk register from Excel, checking everything before saving anything.
 
     read_workbook(file)   -> (Upload, problems)   each cell converted by its column's kind
+    read_workbook(file, mapping)                  the same, with the analyst's own column mapping
+    layout(file, mapping) -> [SheetLayout]        what the column-mapping page offers
     check(upload)         -> (Preview, problems)  against each other and the database
     save(upload, user)    -> Preview              in one transaction, only if check finds nothing
 
@@ -73,6 +75,41 @@ class Upload:
 
 
 @dataclass
+class Mapping:
+    """The analyst's own matching, from the column-mapping page, for a layout the names don't catch.
+
+    sheets: template sheet key -> worksheet title ("" = the workbook has none).
+    columns: template sheet key -> column key -> heading as written ("" = not in the workbook).
+    A sheet or column named here is matched only this way; the rest by name, as without a mapping.
+    """
+
+    sheets: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> "Mapping":
+        return cls(**data) if data else cls()
+
+
+@dataclass
+class SheetLayout:
+    """One template sheet as the mapping page shows it."""
+
+    sheet: Sheet
+    worksheets: list[str]          # every worksheet in the workbook
+    worksheet: str                 # the one used for this sheet ("" = none)
+    headings: list[str]            # the headings in its header row
+    matched: dict[str, str]        # column key -> the heading used ("" = none)
+
+    @property
+    def rows(self) -> list[tuple[Column, str]]:
+        return [(column, self.matched.get(column.key, "")) for column in self.sheet.columns]
+
+
+@dataclass
 class Preview:
     ofsted: list[dict] = field(default_factory=list)
     actions: list[dict] = field(default_factory=list)
@@ -83,7 +120,8 @@ class Preview:
 
 
 # --- reading -----------------------------------------------------------------------------
-def read_workbook(fileobj) -> tuple[Upload, list[Problem]]:
+def read_workbook(fileobj, mapping: Mapping | None = None) -> tuple[Upload, list[Problem]]:
+    mapping = mapping or Mapping()
     try:
         book = load_workbook(fileobj, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - a damaged or non-Excel file raises many kinds (BadZipFile, KeyError...)
@@ -91,31 +129,33 @@ def read_workbook(fileobj) -> tuple[Upload, list[Problem]]:
                                   "Open it in Excel and save it again as an Excel Workbook.")]
     upload, problems = Upload(), []
     try:
-        found = {sheet.key: _find_worksheet(book, sheet) for sheet in SHEETS}
+        found = {sheet.key: _find_worksheet(book, sheet, mapping) for sheet in SHEETS}
         if not found["actions"] and not found["risks"]:
             names = ", ".join(s.title for s in SHEETS)
             return upload, [Problem("(workbook)", f"No sheet called Actions or Risks. Use the template's sheet "
                                                   f"names ({names}).")]
         for sheet in SHEETS:
             if found[sheet.key] is not None:
-                problems += _read_sheet(found[sheet.key], sheet, upload)
+                problems += _read_sheet(found[sheet.key], sheet, upload, mapping.columns.get(sheet.key, {}))
     finally:
         book.close()
     return upload, problems
 
 
-def _find_worksheet(book, sheet: Sheet):
+def _find_worksheet(book, sheet: Sheet, mapping: Mapping):
+    if sheet.key in mapping.sheets:
+        return next((ws for ws in book.worksheets if ws.title == mapping.sheets[sheet.key]), None)
     return next((ws for ws in book.worksheets if normalise(ws.title) in sheet.names()), None)
 
 
-def _read_sheet(ws, sheet: Sheet, upload: Upload) -> list[Problem]:
+def _read_sheet(ws, sheet: Sheet, upload: Upload, chosen: dict[str, str]) -> list[Problem]:
     rows = list(ws.iter_rows(values_only=True))
-    header_index = _header_row(rows, sheet)
+    header_index = _header_row(rows, sheet, chosen)
     if header_index is None:
         wanted = ", ".join(c.title for c in sheet.columns if c.required)
         return [Problem(ws.title, f"No header row found in the first {HEADER_SEARCH_ROWS} rows. The header row "
                                   f"needs these columns: {wanted}.")]
-    positions, problems = _map_columns(rows[header_index], sheet, ws.title, upload)
+    positions, problems = _map_columns(rows[header_index], sheet, ws.title, upload, chosen)
     if problems:
         return problems
     converted = []
@@ -136,22 +176,36 @@ def _read_sheet(ws, sheet: Sheet, upload: Upload) -> list[Problem]:
     return problems
 
 
-def _header_row(rows: list[tuple], sheet: Sheet) -> int | None:
+def _column_names(column: Column, chosen: dict[str, str]) -> set[str]:
+    """The headings that mean this column: the analyst's choice if they made one, else its names."""
+    if column.key in chosen:
+        return {normalise(chosen[column.key])} - {""}
+    return column.names()
+
+
+def _header_row(rows: list[tuple], sheet: Sheet, chosen: dict[str, str]) -> int | None:
     required = [c for c in sheet.columns if c.required]
     for index, values in enumerate(rows[:HEADER_SEARCH_ROWS]):
         names = {normalise(v) for v in values if not _blank(v)}
-        if sum(1 for c in required if c.names() & names) * 2 >= len(required):
+        if sum(1 for c in required if _column_names(c, chosen) & names) * 2 >= len(required):
             return index
     return None
 
 
-def _map_columns(header: tuple, sheet: Sheet, title: str, upload: Upload):
+def _column_for(name, sheet: Sheet, chosen: dict[str, str]) -> Column | None:
+    """The template column a heading is: the analyst's choices first, then by name."""
+    wanted = normalise(name)
+    return (next((c for c in sheet.columns if c.key in chosen and normalise(chosen[c.key]) == wanted), None)
+            or next((c for c in sheet.columns if c.key not in chosen and wanted in c.names()), None))
+
+
+def _map_columns(header: tuple, sheet: Sheet, title: str, upload: Upload, chosen: dict[str, str]):
     positions: dict[Column, int] = {}
     labels: dict[str, str] = {}
     for index, name in enumerate(header):
         if _blank(name):
             continue
-        column = next((c for c in sheet.columns if normalise(name) in c.names()), None)
+        column = _column_for(name, sheet, chosen)
         letter = get_column_letter(index + 1)
         if column is None:
             upload.ignored.append(f"{title}, column {letter} ({str(name).strip()})")
@@ -165,6 +219,43 @@ def _map_columns(header: tuple, sheet: Sheet, title: str, upload: Upload):
     if missing:
         return {}, [Problem(title, f"The header row has no column for: {', '.join(missing)}")]
     return positions, []
+
+
+# --- the column-mapping page ---------------------------------------------------------------
+def _likely_header(rows: list[tuple], sheet: Sheet, chosen: dict[str, str]) -> int | None:
+    """The header row as read_workbook finds it, else the fullest of the first rows."""
+    found = _header_row(rows, sheet, chosen)
+    if found is not None or not rows:
+        return found
+    counts = [sum(not _blank(v) for v in values) for values in rows[:HEADER_SEARCH_ROWS]]
+    return counts.index(max(counts)) if max(counts) else None
+
+
+def _sheet_layout(book, sheet: Sheet, mapping: Mapping) -> SheetLayout:
+    ws = _find_worksheet(book, sheet, mapping)
+    chosen = mapping.columns.get(sheet.key, {})
+    headings: list[str] = []
+    if ws is not None:
+        rows = list(ws.iter_rows(values_only=True, max_row=HEADER_SEARCH_ROWS))
+        index = _likely_header(rows, sheet, chosen)
+        if index is not None:
+            headings = list(dict.fromkeys(str(v).strip() for v in rows[index] if not _blank(v)))
+    matched = {}
+    for column in sheet.columns:
+        names = _column_names(column, chosen)
+        matched[column.key] = next((h for h in headings if normalise(h) in names), "")
+    return SheetLayout(sheet, [w.title for w in book.worksheets], ws.title if ws is not None else "", headings,
+                       matched)
+
+
+def layout(fileobj, mapping: Mapping | None = None) -> list[SheetLayout]:
+    """For each template sheet: the worksheet used, its headings and which heading each column gets."""
+    mapping = mapping or Mapping()
+    book = load_workbook(fileobj, read_only=True, data_only=True)
+    try:
+        return [_sheet_layout(book, sheet, mapping) for sheet in SHEETS]
+    finally:
+        book.close()
 
 
 # --- converting one cell ------------------------------------------------------------------

@@ -51,8 +51,10 @@ def is_analyst(user) -> bool:
     return ANALYST in user_roles(user)
 
 
-def accountable_for(user, action) -> bool:
-    return action is not None and action.accountable_officer_id == user.pk and holds(user, INSIDE_ROLES)
+def accountable_for(user, subject) -> bool:
+    """The user is the accountable officer of this action (or key area)."""
+    return (subject is not None and subject.accountable_officer_id is not None
+            and subject.accountable_officer_id == user.pk and holds(user, INSIDE_ROLES))
 
 
 def owns_risk(user, risk) -> bool:
@@ -76,7 +78,7 @@ RULES = {
     "manage_plan": lambda u, o: is_analyst(u),
     "update_action": lambda u, o: is_analyst(u) or accountable_for(u, o),
     "write_statement": lambda u, o: is_analyst(u) or accountable_for(u, o),
-    "revise_statement": lambda u, o: is_analyst(u) or accountable_for(u, getattr(o, "action", None)),
+    "revise_statement": lambda u, o: is_analyst(u) or accountable_for(u, getattr(o, "subject", None)),
     "approve": lambda u, o: may_approve(u, o),
     "see_approvals": lambda u, o: holds(u, APPROVER_ROLES),
     "write_commentary": lambda u, o: holds(u, COMMENTARY_WRITERS),
@@ -90,6 +92,10 @@ RULES = {
     "edit_case_audit": lambda u, o: is_analyst(u) or (holds(u, CHILD_LEVEL_ROLES) and o is not None
                                                       and o.auditor_id == u.pk),
     "manage_audit_programme": lambda u, o: is_analyst(u),
+    # feedback from children and families: never to members (it is never published)
+    "view_feedback": lambda u, o: holds(u, INSIDE_ROLES),
+    "record_feedback": lambda u, o: holds(u, CHILD_LEVEL_ROLES),
+    "read_feedback_words": lambda u, o: holds(u, CHILD_LEVEL_ROLES),  # the free text, where kept
     "import": lambda u, o: is_analyst(u),
 }
 

@@ -6,7 +6,8 @@ permission on the server (headway.board.permissions.board_view).
 
 from django.urls import path
 
-from headway.board.views import audits, history, impact, imports, meetings, plan, risks, statements, style
+from headway.board.views import (audits, feedback, history, impact, imports, meetings, plan, risks, statements,
+                                 style)
 
 app_name = "board"
 
@@ -19,6 +20,9 @@ urlpatterns = [
     path("plan/themes/<int:pk>/edit/", plan.theme_edit, name="theme_edit"),
     path("plan/key-areas/new/", plan.key_area_edit, name="key_area_create"),
     path("plan/key-areas/<int:pk>/edit/", plan.key_area_edit, name="key_area_edit"),
+    path("plan/key-areas/<int:pk>/", plan.key_area_detail, name="key_area_detail"),
+    path("plan/key-areas/<int:pk>/statements/new/", statements.key_area_statement_create,
+         name="key_area_statement_create"),
     path("ofsted/", plan.ofsted_list, name="ofsted_list"),
     path("ofsted/new/", plan.ofsted_edit, name="ofsted_create"),
     path("ofsted/<int:pk>/edit/", plan.ofsted_edit, name="ofsted_edit"),
@@ -29,6 +33,7 @@ urlpatterns = [
     path("actions/<int:pk>/milestones/new/", plan.milestone_create, name="milestone_create"),
     path("actions/<int:pk>/milestones/<int:milestone_pk>/edit/", plan.milestone_edit, name="milestone_edit"),
     path("actions/<int:pk>/evidence/new/", plan.evidence_create, name="evidence_create"),
+    path("actions/<int:pk>/evidence/<int:evidence_pk>/file/", plan.evidence_download, name="evidence_download"),
     path("actions/<int:pk>/impact/", impact.action_impact, name="action_impact"),
     # position statements and commentary
     path("actions/<int:pk>/statements/new/", statements.statement_create, name="statement_create"),
@@ -67,9 +72,12 @@ urlpatterns = [
     path("audits/cases/new/", audits.case_audit_create, name="case_audit_create"),
     path("audits/cases/<int:pk>/", audits.case_audit_detail, name="case_audit_detail"),
     path("audits/cases/<int:pk>/edit/", audits.case_audit_edit, name="case_audit_edit"),
+    path("feedback/", feedback.feedback_list, name="feedback"),
+    path("feedback/new/", feedback.feedback_create, name="feedback_create"),
     # import and history
     path("import/", imports.import_upload, name="import_upload"),
     path("import/confirm/", imports.import_confirm, name="import_confirm"),
+    path("import/columns/", imports.import_columns, name="import_columns"),
     path("import/template.xlsx", imports.import_template, name="import_template"),
     path("history/", history.history_list, name="history"),
 ]

@@ -81,24 +81,27 @@ ID_PATTERN = re.compile(r"^([A-Z]+)(\d+)$")
 # Every source a measure may need, in the words a measure's status uses ("needs ...").
 LOADED_SOURCES = {
     "ssda903_header": "SSDA903 Header", "ssda903_episodes": "SSDA903 Episodes",
-    "ssda903_reviews": "SSDA903 Reviews", "cin_child": "CIN Census child details",
+    "ssda903_reviews": "SSDA903 Reviews", "ssda903_uasc": "SSDA903 UASC", "ssda903_oc2": "SSDA903 OC2",
+    "ssda903_oc3": "SSDA903 OC3", "ssda903_ad1": "SSDA903 AD1", "ssda903_placed_adoption": "SSDA903 PlacedAdoption",
+    "ssda903_prev_perm": "SSDA903 PrevPerm", "ssda903_missing": "SSDA903 Missing",
+    "ssda903_sw_episodes": "SSDA903 SWEpisodes", "cin_child": "CIN Census child details",
     "cin_episode": "CIN Census referrals", "cin_assessment": "CIN Census assessments",
     "cin_plan": "CIN Census CIN plans", "cin_s47": "CIN Census section 47 enquiries",
     "cin_cp_plan": "CIN Census child protection plans", "cin_cp_review": "CIN Census child protection reviews",
     "org_team": "the case-management teams", "org_worker": "the case-management workers",
     "org_allocation": "the case-management allocations", "population": "the ONS population aged 0 to 17",
+    "annex_a_list1": "Annex A List 1 (contacts)", "annex_a_list2": "Annex A List 2 (early help)",
+    "annex_a_list7": "Annex A List 7 (child protection)", "annex_a_list8": "Annex A List 8 (children in care)",
+    "annex_a_list9": "Annex A List 9 (care leavers)", "annex_a_list3": "Annex A List 3 (referrals)",
+    "annex_a_list4": "Annex A List 4 (assessments)", "annex_a_list5": "Annex A List 5 (section 47 enquiries)",
+    "annex_a_list6": "Annex A List 6 (children in need)", "annex_a_list10": "Annex A List 10 (adoption)",
+    "annex_a_list11": "Annex A List 11 (adopters)",
+    "csww_worker": "the workforce file (social workers by month)",
+    "csww_vacancy": "the workforce establishment file (vacancies by team and month)",
 }
 # Sources Headway does not read yet: staging table -> words. A measure needing one is
 # skipped until a reader adds the table to warehouse/tables.py.
 PLANNED_SOURCES = {
-    "annex_a_list1": "Annex A List 1 (contacts)", "annex_a_list2": "Annex A List 2 (early help)",
-    "annex_a_list7": "Annex A List 7 (child protection)", "annex_a_list8": "Annex A List 8 (children in care)",
-    "annex_a_list9": "Annex A List 9 (care leavers)",
-    "ssda903_oc2": "SSDA903 OC2", "ssda903_oc3": "SSDA903 OC3", "ssda903_ad1": "SSDA903 AD1",
-    "ssda903_placed_adoption": "SSDA903 PlacedAdoption", "ssda903_missing": "SSDA903 Missing",
-    "ssda903_sw_episodes": "SSDA903 SWEpisodes",
-    "csww_worker": "the children's social work workforce census (workers)",
-    "csww_vacancy": "the children's social work workforce census (vacancies)",
     "postcode_locations": "postcode locations (ONS Postcode Directory)",
 }
 
@@ -194,10 +197,12 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> list[Measure]:
 
 UNIT_WORDS = {"percent": "percentage", "rate_per_10k": "rate per 10,000 children aged 0-17", "count": "number",
               "days": "average days", "average": "average"}
-POLARITY_WORDS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
-                  "context": "context: no better direction"}
-BASIS_WORDS = {"rolling_12_months": "rolling 12 months to each month end",
-               "rolling_36_months": "rolling 36 months to each month end", "snapshot": "snapshot at each month end"}
+# How a measure's polarity and basis read, on the measure page, in the committee pack
+# and in docs/measures.md.
+POLARITY_WORDS = {"higher_is_better": "Higher is better", "lower_is_better": "Lower is better",
+                  "context": "Context measure: no better direction, no target"}
+BASIS_WORDS = {"rolling_12_months": "Rolling 12 months to each month end",
+               "rolling_36_months": "Rolling 36 months to each month end", "snapshot": "Snapshot at each month end"}
 
 
 def unit_words(measure: Measure) -> str:

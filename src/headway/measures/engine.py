@@ -13,11 +13,13 @@
    that worker's team and service; a child nobody held is "Not allocated".
 3. One pass. Events are counted per month and worker, then summed over each
    12- or 36-month window; snapshots are counted per month end and worker (a child
-   once per measure and month). One GROUPING SETS query rolls worker counts up to
-   team, service and authority, and a last step turns counts into values, targets
+   once per measure and month). Worker counts are summed to teams, teams to
+   services and services to the authority, and a last step turns counts into values, targets
    and RAG. A median measure is counted the same way with one more grouping column,
    its rows' values (whole working days, so a short histogram), and the median is
-   read off each org unit's histogram at the end.
+   read off each org unit's histogram at the end. Medians stop at team level: a
+   worker's dozen cases a year give a median that one case swings, and a
+   worker-level histogram is as long as the cases themselves.
 
 Rates per 10,000 divide by the ONS 0-17 population, which exists only for the
 whole authority: below it a rate measure keeps its numerator (the children) and
@@ -141,27 +143,30 @@ def _write_measure_settings(con, outcomes: list[Outcome], targets: dict) -> None
 # --- 2 and 3. attribution and counting ----------------------------------------------
 
 def _attribute_and_count(con) -> None:
-    """worker_counts: numerator and denominator per measure, month end and worker
-    (and, for a median measure, per value: `bucket`)."""
-    con.execute("""
+    """worker_counts: numerator and denominator per measure, month end, worker and
+    team (and, for a median measure, per value, `bucket`, and per team only)."""
+    # the worker holding the child's case on a day: the latest allocation started on
+    # or before it, if it had not ended before it
+    held = "CASE WHEN a.end_date IS NULL OR a.end_date >= {day} THEN a.worker_id END"
+    con.execute(f"""
         CREATE TEMP TABLE worker_counts AS
         WITH held AS (
-            -- the worker holding the child's case on a day: the latest allocation
-            -- started on or before it, if it had not ended before it
-            SELECT e.*, CASE WHEN a.end_date IS NULL OR a.end_date >= e.event_date THEN a.worker_id END AS worker_id
+            SELECT e.*, {held.format(day="e.event_date")} AS worker_id
             FROM rolling_cases e
             ASOF LEFT JOIN allocations a ON e.child_id = a.child_id AND e.event_date >= a.start_date
         ),
         monthly AS (
-            SELECT h.measure_id, last_day(h.event_date) AS month_end, h.worker_id,
+            SELECT h.measure_id, last_day(h.event_date) AS month_end,
+                   CASE WHEN NOT s.median THEN h.worker_id END AS worker_id, w.team_id,
                    CASE WHEN s.median THEN h.numerator END AS bucket,
                    sum(h.numerator) FILTER (WHERE h.denominator <> 0) AS numerator,
                    sum(h.denominator) AS denominator
             FROM held h JOIN measure_settings s USING (measure_id)
+            LEFT JOIN workers w ON w.worker_id = h.worker_id
             GROUP BY ALL
         ),
         rolling AS (
-            SELECT m.measure_id, p.period_end, m.worker_id, m.bucket,
+            SELECT m.measure_id, p.period_end, m.worker_id, m.team_id, m.bucket,
                    sum(m.numerator) AS numerator, sum(m.denominator) AS denominator
             FROM monthly m
             JOIN measure_settings s USING (measure_id)
@@ -178,14 +183,19 @@ def _attribute_and_count(con) -> None:
             JOIN periods p ON s.start_date <= p.period_end AND (s.end_date IS NULL OR s.end_date > p.period_end)
             GROUP BY ALL
         ),
+        open_held AS (
+            SELECT o.*, {held.format(day="o.period_end")} AS worker_id
+            FROM open_cases o
+            ASOF LEFT JOIN allocations a ON o.child_id = a.child_id AND o.period_end >= a.start_date
+        ),
         snapshot AS (
             SELECT o.measure_id, o.period_end,
-                   CASE WHEN a.end_date IS NULL OR a.end_date >= o.period_end THEN a.worker_id END AS worker_id,
+                   CASE WHEN NOT s.median THEN o.worker_id END AS worker_id, w.team_id,
                    CASE WHEN s.median THEN o.numerator END AS bucket,
                    coalesce(sum(o.numerator), 0) AS numerator, sum(o.denominator) AS denominator
-            FROM open_cases o
+            FROM open_held o
             JOIN measure_settings s USING (measure_id)
-            ASOF LEFT JOIN allocations a ON o.child_id = a.child_id AND o.period_end >= a.start_date
+            LEFT JOIN workers w ON w.worker_id = o.worker_id
             GROUP BY ALL
         )
         SELECT * FROM rolling UNION ALL SELECT * FROM snapshot
@@ -194,30 +204,32 @@ def _attribute_and_count(con) -> None:
 
 def _roll_up_and_judge(con) -> None:
     """worker_counts -> measure_values at every level, with value, target and RAG."""
+    # Each level is summed from the one below it (workers -> teams -> services ->
+    # authority), so only the first sum reads every worker's rows.
     con.execute(f"""
         CREATE TEMP TABLE level_counts AS
-        WITH placed AS (
-            SELECT c.measure_id, c.period_end, c.worker_id, c.bucket,
-                   coalesce(t.team_id, '{NOT_ALLOCATED}') AS team_id,
-                   coalesce(t.service_area, '{NOT_ALLOCATED_NAME}') AS service_area,
-                   c.numerator, c.denominator
-            FROM worker_counts c
-            LEFT JOIN workers w USING (worker_id)
-            LEFT JOIN teams t USING (team_id)
-        )
-        SELECT measure_id, period_end,
-               CASE WHEN grouping(service_area) = 1 THEN 'authority'
-                    WHEN grouping(team_id) = 1 THEN 'service'
-                    WHEN grouping(worker_id) = 1 THEN 'team' ELSE 'worker' END AS org_level,
-               CASE WHEN grouping(service_area) = 1 THEN NULL
-                    WHEN grouping(team_id) = 1 THEN service_area
-                    WHEN grouping(worker_id) = 1 THEN team_id ELSE worker_id END AS org_unit,
-               bucket, sum(numerator) AS numerator, sum(denominator) AS denominator
-        FROM placed
-        GROUP BY GROUPING SETS ((measure_id, period_end, bucket), (measure_id, period_end, service_area, bucket),
-                                (measure_id, period_end, service_area, team_id, bucket),
-                                (measure_id, period_end, service_area, team_id, worker_id, bucket))
-        HAVING grouping(worker_id) = 1 OR worker_id IS NOT NULL
+        SELECT measure_id, period_end, 'worker' AS org_level, worker_id AS org_unit, bucket, numerator, denominator
+        FROM worker_counts WHERE worker_id IS NOT NULL;
+
+        CREATE TEMP TABLE team_counts AS
+        SELECT c.measure_id, c.period_end, coalesce(t.team_id, '{NOT_ALLOCATED}') AS team_id,
+               coalesce(t.service_area, '{NOT_ALLOCATED_NAME}') AS service_area, c.bucket,
+               sum(c.numerator) AS numerator, sum(c.denominator) AS denominator
+        FROM worker_counts c LEFT JOIN teams t USING (team_id)
+        GROUP BY ALL;
+
+        INSERT INTO level_counts
+        SELECT measure_id, period_end, 'team', team_id, bucket, numerator, denominator FROM team_counts;
+
+        CREATE TEMP TABLE service_counts AS
+        SELECT measure_id, period_end, service_area, bucket, sum(numerator) AS numerator, sum(denominator) AS denominator
+        FROM team_counts GROUP BY ALL;
+
+        INSERT INTO level_counts
+        SELECT measure_id, period_end, 'service', service_area, bucket, numerator, denominator FROM service_counts
+        UNION ALL
+        SELECT measure_id, period_end, 'authority', NULL, bucket, sum(numerator), sum(denominator)
+        FROM service_counts GROUP BY ALL;
     """)
     # Every measure has an authority value for every month, even a month with no cases.
     con.execute("""
@@ -234,15 +246,22 @@ def _roll_up_and_judge(con) -> None:
             SELECT *, sum(denominator) OVER (PARTITION BY measure_id, period_end, org_level, org_unit
                                              ORDER BY bucket) AS running,
                       sum(denominator) OVER (PARTITION BY measure_id, period_end, org_level, org_unit) AS total
-            FROM level_counts
+            FROM level_counts WHERE bucket IS NOT NULL
         ),
-        counted AS (
-            -- the median: the middle case's value, or the mean of the middle two
+        medians AS (
+            -- the middle case's value, or the mean of the middle two
             SELECT measure_id, period_end, org_level, org_unit,
-                   sum(numerator) AS numerator, sum(denominator) AS denominator,
                    (min(bucket) FILTER (WHERE running >= ceil(total / 2))
                     + min(bucket) FILTER (WHERE running >= floor(total / 2) + 1)) / 2 AS median
             FROM ranked GROUP BY ALL
+        ),
+        counted AS (
+            SELECT c.*, m.median
+            FROM (SELECT measure_id, period_end, org_level, org_unit,
+                         sum(numerator) AS numerator, sum(denominator) AS denominator
+                  FROM level_counts GROUP BY ALL) c
+            LEFT JOIN medians m ON m.measure_id = c.measure_id AND m.period_end = c.period_end
+                               AND m.org_level = c.org_level AND m.org_unit IS NOT DISTINCT FROM c.org_unit
         ),
         valued AS (
             SELECT c.measure_id, c.period_end, c.org_level,

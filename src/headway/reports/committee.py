@@ -29,6 +29,7 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.template import Context, Engine
 from django.utils.html import escape
@@ -37,6 +38,7 @@ from django.utils.safestring import SafeString, mark_safe
 from headway import charts
 from headway.config import Settings
 from headway.errors import HeadwayError
+from headway.measures.catalogue import BASIS_WORDS, POLARITY_WORDS
 from headway.measures.rag import RAG_WORDS
 from headway.reports import narrative, sdc
 from headway.reports.narrative import long_date, year_before
@@ -56,10 +58,6 @@ DIRECTION_WORDS = {
     "up": "Up (no better direction)", "down": "Down (no better direction)",
     narrative.SUPPRESSED_DIRECTION: "Not shown (small numbers)", None: "Not enough data",
 }
-POLARITY_WORDS = {"higher_is_better": "Higher is better", "lower_is_better": "Lower is better",
-                  "context": "Context measure: no better direction, no target"}
-BASIS_WORDS = {"rolling_12_months": "Rolling 12 months", "rolling_36_months": "Rolling 36 months",
-               "snapshot": "Snapshot at the month end"}
 COUNT_HEADINGS = {  # table headings for the numerator and denominator, by unit
     "percent": ("Number", "Out of"),
     "rate_per_10k": ("Number", "Children aged 0 to 17"),
@@ -283,10 +281,91 @@ def cover_rows(period: dt.date, report_date: dt.date) -> list[tuple[str, str]]:
     ]
 
 
+# --- the Improvement Board's approved words -----------------------------------------------
+# `board` is headway.board.publish.pack_narrative (or anything with its shape): called with the
+# pack's month and the measure IDs, it returns only approved commentary and position statements.
+# The pack never imports the board itself, so it still renders without Django configured.
+BoardReader = Callable[[dt.date, list[str]], Any]
+APPROVED_NOTE = "written by officers and approved for publication by the Improvement Board"
+
+
+def approved_day(item) -> str:
+    """The day it was approved, as the council's date when the board gives it (approved_on)."""
+    return long_date(getattr(item, "approved_on", None) or item.approved_at.date())
+
+
+def approved_commentary_text(commentary) -> list[tuple[str, str]]:
+    return [("What the figure shows", commentary.shows), ("Why", commentary.why),
+            ("What happens next", commentary.next_steps)]
+
+
+def use_approved_commentary(measures: list[dict], approved: dict) -> None:
+    """Where the board approved commentary on a measure for the month, it replaces the drafted text."""
+    for measure in measures:
+        commentary = approved.get(measure["id"])
+        if commentary is None:
+            continue
+        measure["approved_commentary"] = approved_commentary_text(commentary)
+        measure["approved_note"] = (f"This commentary was {APPROVED_NOTE}: approved by {commentary.approved_by} "
+                                    f"on {approved_day(commentary)} (version {commentary.version}).")
+
+
+def authorship_text(approved: int, total: int) -> str:
+    """Who wrote the words, when the board approved commentary on `approved` of `total` measures."""
+    which = "every measure" if approved == total else f"{approved} of the {narrative.plural(total, 'measure')}"
+    rest = "" if approved == total else f"; the commentary on the others was {narrative.DRAFTED_NOTE}"
+    return (f"The summary was {narrative.DRAFTED_NOTE}. The commentary on {which} was {APPROVED_NOTE}"
+            f"{rest}.")
+
+
+def statement_subject(statement) -> str:
+    """'1.2 Recruit social workers (Quality; accountable officer ...)' or 'Key area Practice (...)'."""
+    officer = f"accountable officer {statement.accountable_officer}" if statement.accountable_officer else ""
+    if statement.action_reference:
+        return f"{statement.action_reference} {statement.action_title} ({statement.theme}; {officer})"
+    return f"Key area {statement.key_area}" + (f" ({officer})" if officer else "")
+
+
+def statement_paragraph(statement) -> tuple[str, list[str]]:
+    rag = RAG_WORDS.get(statement.rag, statement.rag)
+    return (f"{statement_subject(statement)}. Position at {long_date(statement.as_of)}, proposed rating {rag}:", [
+                f"What was done: {statement.done}",
+                f"Impact seen: {statement.impact}",
+                f"Next steps: {statement.next_steps}",
+                f"Approved by {statement.approved_by} on {approved_day(statement)} "
+                f"(version {statement.version}).",
+            ])
+
+
+def plan_progress_paragraphs(papers) -> list:
+    """Section 4: the approved position statements for the quarter, one per action."""
+    span = f"from {long_date(papers.statements_from)} to {long_date(papers.statements_to)}"
+    if not papers.statements:
+        return [f"No position statement dated {span} has been approved by the Improvement Board."]
+    return [f"The accountable officers' position statements dated {span}, as approved by the Improvement "
+            "Board (the newest for each action and key area of the improvement plan):",
+            *[statement_paragraph(s) for s in papers.statements]]
+
+
+def add_board_papers(context: dict, papers, measure_count: int) -> None:
+    """Put the board's approved words into a built context (see build_context)."""
+    use_approved_commentary(context["measures"], papers.commentary)
+    approved = sum("approved_commentary" in m for m in context["measures"])
+    for section in context["sections"]:
+        if approved and section["number"] in ("1", "3"):  # both end with who wrote the words
+            section["paragraphs"][-1]["text"] = authorship_text(approved, measure_count)
+    context["sections"].append({"number": "4", "title": "Progress on the improvement plan",
+                                "paragraphs": numbered(4, plan_progress_paragraphs(papers))})
+
+
 # --- the context -------------------------------------------------------------------------
 def build_context(settings: Settings, period_end: dt.date | None = None,
-                  report_date: dt.date | None = None) -> dict:
-    """Everything the pack prints, as text, read from the published warehouse once."""
+                  report_date: dt.date | None = None, board: BoardReader | None = None) -> dict:
+    """Everything the pack prints, as text, read from the published warehouse once.
+
+    With `board`, approved measure commentary replaces the drafted commentary and a section
+    gives the approved position statements; without it the pack is drafted from the figures.
+    """
     with Warehouse(settings.warehouse_path) as warehouse:
         period = chosen_period(warehouse.periods(), period_end)
         info = warehouse.info()
@@ -302,7 +381,7 @@ def build_context(settings: Settings, period_end: dt.date | None = None,
     authority = info.get("la_name") or settings.la_name
     report_date = report_date or dt.date.today()
     summary = narrative.summary_paragraphs(headlines, period, len(not_calculated))
-    return {
+    context = {
         "file_stem": f"committee-pack-{period:%Y-%m}",
         "authority": authority,
         "committee": COMMITTEE,
@@ -322,6 +401,9 @@ def build_context(settings: Settings, period_end: dt.date | None = None,
         "not_calculated": not_calculated,
         "drafted_note": narrative.DRAFTED_NOTE,
     }
+    if board is not None:
+        add_board_papers(context, board(period, [m["measure_id"] for m in calculated]), len(measures))
+    return context
 
 
 # --- renderers -----------------------------------------------------------------------------
@@ -385,9 +467,10 @@ def write_atomically(path: Path, writer: Callable[[Path], None]) -> None:
 
 
 def write_pack(settings: Settings, out_dir: Path, period_end: dt.date | None = None, *,
-               report_date: dt.date | None = None) -> dict[str, Path]:
-    """Write committee-pack-<YYYY-MM>.pdf and .html for a month (default: the latest)."""
-    context = build_context(settings, period_end, report_date)
+               report_date: dt.date | None = None, board: BoardReader | None = None) -> dict[str, Path]:
+    """Write committee-pack-<YYYY-MM>.pdf and .html for a month (default: the latest);
+    `board` as for build_context."""
+    context = build_context(settings, period_end, report_date, board)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}

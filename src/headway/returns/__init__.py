@@ -1,13 +1,18 @@
 """Readers: one module per kind of file a council holds, each giving staging tables.
 
-    ssda903.py     SSDA903 Header, Episodes and Reviews (CSV, one file per table)
+    ssda903.py     SSDA903, every table (CSV, one file per table)
     cin.py         CIN Census (XML, one file per collection year)
     org.py         Teams, Workers and Allocations from the case-management system (CSV)
     population.py  ONS mid-year population aged 0-17 as the DfE publishes it (CSV)
+    annex_a.py     Ofsted ILACS Annex A, Lists 1-11 (.xlsx workbook; lists in annex_a_lists.py)
+    workforce.py   Social workers and establishment by month from the HR system (CSV)
 
 A file is recognised by what is in it, never by its name: a CSV file by the column
 names on row 1, an XML file by its root element. `read_return` picks the reader;
-a file of no known shape is an error that lists the shapes Headway knows.
+a file of no known shape is an error that lists the shapes Headway knows, unless
+it is nearly one: a CSV file whose column names are below row 1 (title or blank
+rows above them) is told which row they are on, and one with most of a shape's
+columns is told which it lacks.
 The shared machinery: shapes.py (what a reader returns), csvtext.py (a CSV file as
 text), xmlfile.py (a large XML file, safely and in parallel), convert.py (text to
 dates, booleans and numbers, finding every bad value).
@@ -18,20 +23,21 @@ it is not a return and `headway load` does not use it.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from headway.errors import FileRejected, ReturnError
-from headway.returns import cin, org, population, ssda903, xmlfile
-from headway.returns.csvtext import read_csv_text
+from headway.returns import annex_a, cin, org, population, ssda903, workforce, xmlfile
+from headway.returns.csvtext import canonical, read_csv_text
 from headway.returns.shapes import ReturnFile
 
-CSV_READERS = (ssda903, org, population)
+CSV_READERS = (ssda903, org, population, workforce)
 
 
 def known_shapes() -> list[str]:
-    shapes = [s for reader in CSV_READERS for s in reader.SHAPES] + [cin.SHAPE]
+    shapes = [s for reader in CSV_READERS for s in reader.SHAPES] + [cin.SHAPE, annex_a.SHAPE]
     return [f"{s.name} ({s.looks_like})" for s in shapes]
 
 
@@ -85,6 +91,8 @@ def _start(path: Path, file: str, year: int | None, workers: xmlfile.Workers,
         head = fh.read(64 * 1024)
     if not head.strip():
         raise FileRejected([ReturnError(file, "is empty: there is nothing in it to load")])
+    if annex_a.recognises(head):  # a workbook (zip), or an OLE2 .xls / encrypted one to refuse clearly
+        return _Started(lambda: annex_a.read(path, file))
     start = _as_text(head)
     if not start.lstrip().startswith("<"):
         return _Started(lambda: _read_csv(path, file, year))
@@ -94,13 +102,47 @@ def _start(path: Path, file: str, year: int | None, workers: xmlfile.Workers,
 
 
 def _read_csv(path: Path, file: str, year: int | None) -> ReturnFile:
-    text = read_csv_text(path, file)
+    try:
+        text = read_csv_text(path, file)
+    except FileRejected as exc:
+        raise _header_below_row_1(path, file) or exc
     matching = [(len(s.identifying), reader, s) for reader in CSV_READERS for s in reader.SHAPES
                 if s.matches(text.columns)]
     if not matching:
-        raise _unknown(file, f"a CSV file with columns {', '.join(text.original.values())}")
+        raise (_header_below_row_1(path, file) or _lacking_columns(file, text.columns)
+               or _unknown(file, f"a CSV file with columns {', '.join(text.original.values())}"))
     _, reader, shape = max(matching, key=lambda m: m[0])  # the most specific shape
     return reader.read(text, shape, path, year)
+
+
+def _csv_shapes():
+    return [s for reader in CSV_READERS for s in reader.SHAPES]
+
+
+def _header_below_row_1(path: Path, file: str, look: int = 20) -> FileRejected | None:
+    """A file with a title or blank rows above its column names: say where they are
+    (rows are numbered from the column names, so they must be on row 1)."""
+    with path.open("rb") as fh:
+        lines = _as_text(fh.read(64 * 1024)).splitlines()
+    for number, line in enumerate(lines[1:look], start=2):
+        names = {canonical(n) for n in next(csv.reader([line], delimiter="\t" if "\t" in line else ","), [])}
+        shape = next((s for s in _csv_shapes() if s.matches(names)), None)
+        if shape is not None:
+            return FileRejected([ReturnError(
+                file, f"the column names of {shape.name} are on row {number}, not row 1: delete the "
+                      f"{number - 1} row(s) above them (titles or blank rows) and save the file again", row=number)])
+    return None
+
+
+def _lacking_columns(file: str, columns) -> FileRejected | None:
+    """A file with most of a shape's columns: say which it lacks (a renamed or
+    missing column), rather than that the file is unknown."""
+    best = max(_csv_shapes(), key=lambda s: len(set(s.identifying) & set(columns)))
+    missing = [c for c in best.identifying if c not in columns]
+    if len(missing) > len(best.identifying) // 2:
+        return None
+    return FileRejected([ReturnError(file, f"looks like {best.name} but has no column {', '.join(missing)} on "
+                                           f"row 1 ({best.looks_like})", row=1, column=missing[0])])
 
 
 def _as_text(head: bytes) -> str:

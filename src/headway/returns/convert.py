@@ -20,19 +20,21 @@ import pyarrow.compute as pc
 from headway.errors import ReturnError
 
 # Each format: the strict fixed-width form most files use, where year, month and
-# day sit in it (None: it is already YYYY-MM-DD), and a looser regex for one-digit
-# days and months (1/4/2025).
+# day sit in it, and a looser regex for one-digit days and months (1/4/2025).
 ISO = "YYYY-MM-DD"
 DATE_FORMATS = {
     "DD/MM/YYYY": (r"^\d\d/\d\d/\d{4}$", ((6, 10), (3, 5), (0, 2)),
                    r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"),
-    ISO: (r"^\d{4}-\d\d-\d\d$", None, r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
+    # xs:date may carry a time zone (2025-06-02Z, 2025-06-02+01:00): the date is the same
+    ISO: (r"^\d{4}-\d\d-\d\d(Z|[+-]\d\d:\d\d)?$", ((0, 4), (5, 7), (8, 10)),
+          r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
 }
 FIRST_YEAR, LAST_YEAR = 1900, 2099
 ERRORS_SHOWN = 10  # rows named per problem; the rest are counted
 TRUE_TEXT = pa.array(["true", "1"])
 FALSE_TEXT = pa.array(["false", "0"])
 WHOLE_NUMBER = r"^[+-]?\d{1,9}(\.0*)?$"  # "2.0" is 2: spreadsheets write whole numbers that way
+DECIMAL_NUMBER = r"^[+-]?(\d{1,9}(\.\d*)?|\.\d+)$"  # 0.8, .5, 1: no thousands separators or exponents
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Field:
     """One staging column: where it comes from in the file and how it converts."""
     column: str            # staging column name
     source: str            # the CSV column or XML element it is read from (named in errors)
-    kind: str = "text"     # text | date | bool | int
+    kind: str = "text"     # text | date | bool | int | number (a decimal, e.g. 0.8 FTE)
     required: bool = False
 
 
@@ -124,6 +126,12 @@ def to_integers(text) -> tuple[pa.Array, pa.Array]:
     return pc.cast(digits, pa.int32()), _bad(text, good)
 
 
+def to_numbers(text) -> tuple[pa.Array, pa.Array]:
+    good = pc.fill_null(pc.match_substring_regex(text, DECIMAL_NUMBER), False)
+    digits = pc.if_else(good, text, pa.scalar(None, pa.string()))
+    return pc.cast(digits, pa.float64()), _bad(text, good)
+
+
 def _bad(text, good) -> pa.Array:
     """Non-blank and not good."""
     return pc.and_(pc.is_valid(text), pc.invert(pc.fill_null(good, False)))
@@ -174,6 +182,9 @@ def _typed(f: Field, text, date_formats: tuple[str, ...], problems: list[Problem
     elif f.kind == "int":
         values, bad = to_integers(text)
         message = "is not a whole number"
+    elif f.kind == "number":
+        values, bad = to_numbers(text)
+        message = "is not a number (expected digits with an optional decimal point, e.g. 0.8)"
     else:
         raise ValueError(f"unknown field kind {f.kind!r}")
     _add(problems, f.source, message, bad)

@@ -11,7 +11,9 @@ is read as tab-separated); otherwise Windows-1252 (Excel's "CSV" on Windows).
 Column names are matched ignoring case, spaces and underscores at the ends, and
 runs of spaces or underscores inside ("Place provider" is PLACE_PROVIDER).
 Errors name the row as a spreadsheet shows it (the header is row 1), counting
-blank lines, and never quote a value.
+blank lines, and never quote a value. A file with column names and no rows to load
+is refused (it would replace a year's table with nothing); blank rows and rows a
+reader does not want are counted in the result's notes, never dropped silently.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class TextTable:
     columns: dict[str, pa.ChunkedArray]
     original: dict[str, str]  # canonical name -> as row 1 spells it (for messages)
     data: bytes  # the file as UTF-8, kept to turn row positions into row numbers
+    encoding: str = "UTF-8"  # as the file was written: UTF-8, UTF-16 or Windows-1252
 
     @property
     def num_rows(self) -> int:
@@ -59,7 +62,8 @@ class TextTable:
 
 
 def read_csv_text(path: Path, file: str) -> TextTable:
-    data = _utf8(path.read_bytes(), file)
+    raw = path.read_bytes()
+    data = _utf8(raw, file)
     header_line = _decode(data.split(b"\n", 1)[0].rstrip(b"\r"))
     if not header_line.strip():
         raise FileRejected([ReturnError(file, "row 1 is blank: the column names must be on row 1", row=1)])
@@ -68,9 +72,10 @@ def read_csv_text(path: Path, file: str) -> TextTable:
     names = [canonical(n) for n in spelt]
     _check_names(file, names)
     placeholders = [n or f"_blank_{i}" for i, n in enumerate(names)]
-    table = _read_table(data, placeholders, delimiter, file)
+    table, encoding = _read_table(data, placeholders, delimiter, file)
     columns = {n: table.column(i) for i, n in enumerate(names) if n}
-    return TextTable(file, columns, dict(zip(names, spelt)), data)
+    encoding = "UTF-16" if raw[:2] in UTF16_BOMS else encoding
+    return TextTable(file, columns, dict(zip(names, spelt)), data, encoding)
 
 
 def _utf8(raw: bytes, file: str) -> bytes:
@@ -109,10 +114,10 @@ def _check_names(file: str, names: list[str]) -> None:
         raise FileRejected(errors)
 
 
-def _read_table(data: bytes, names: list[str], delimiter: str, file: str) -> pa.Table:
-    """All columns as text. Bytes that are not UTF-8 are read as Windows-1252."""
+def _read_table(data: bytes, names: list[str], delimiter: str, file: str) -> tuple[pa.Table, str]:
+    """All columns as text, and the encoding: bytes that are not UTF-8 are read as Windows-1252."""
     try:
-        return _arrow_read(data, names, delimiter, file)
+        return _arrow_read(data, names, delimiter, file), "UTF-8"
     except pa.ArrowInvalid as exc:
         if "UTF8" not in str(exc):
             raise FileRejected([ReturnError(file, f"could not be read as CSV: {SAVE_AS}")]) from None
@@ -120,7 +125,7 @@ def _read_table(data: bytes, names: list[str], delimiter: str, file: str) -> pa.
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise FileRejected([ReturnError(file, f"is neither UTF-8 nor Windows-1252 text: {SAVE_AS}")]) from None
-    return _arrow_read(text.encode("utf-8"), names, delimiter, file)
+    return _arrow_read(text.encode("utf-8"), names, delimiter, file), "Windows-1252"
 
 
 def _arrow_read(data: bytes, names: list[str], delimiter: str, file: str, threads: bool = True) -> pa.Table:
@@ -162,14 +167,20 @@ def _nonempty_lines(data: bytes) -> np.ndarray:
 
 
 def to_staging(text: TextTable, table: str, fields: tuple[Field, ...], date_formats: tuple[str, ...],
-               select: Callable[[dict[str, pa.Array]], pa.Array] | None = None) -> pa.Table:
+               select: Callable[[dict[str, pa.Array]], pa.Array] | None = None,
+               left_out: dict[str, int] | None = None) -> pa.Table:
     """The staging table from the file's text, leaving out blank rows and any row
-    `select` (given the cleaned text columns) says False to; every bad cell in the
-    rows kept is an error, and any error rejects the file."""
+    `select` (given the cleaned text columns) says False to (counted in `left_out`,
+    if given, by reason); every bad cell in the rows kept is an error, and any error
+    rejects the file."""
     texts = {name: clean(column) for name, column in text.columns.items()}
     keep = pc.invert(blank_rows(texts)) if texts else pa.array([], pa.bool_())
+    not_blank = pc.sum(keep).as_py() or 0
     if select is not None:
         keep = pc.and_(keep, pc.fill_null(select(texts), False))
+    if left_out is not None:
+        left_out["blank"] = text.num_rows - not_blank
+        left_out["not wanted"] = not_blank - (pc.sum(keep).as_py() or 0)
     kept = None
     if not pc.all(keep).as_py():
         kept = np.flatnonzero(keep.to_numpy(zero_copy_only=False))
@@ -189,7 +200,21 @@ def to_staging(text: TextTable, table: str, fields: tuple[Field, ...], date_form
 def read_shape(text: TextTable, shape: CsvShape, path: Path, date_formats: tuple[str, ...],
                select: Callable[[dict[str, pa.Array]], pa.Array] | None = None) -> ReturnFile:
     """A CSV file of a known shape as its staging table, noting columns it lacks."""
-    table = to_staging(text, shape.table, shape.fields, date_formats, select)
+    left_out: dict[str, int] = {}
+    table = to_staging(text, shape.table, shape.fields, date_formats, select, left_out)
+    if table.num_rows == 0:  # loading it would replace the year's table with nothing
+        raise FileRejected([ReturnError(text.file, f"has column names on row 1 but no rows Headway can load "
+                                                   f"under them ({left_out['blank']:,} blank, "
+                                                   f"{left_out['not wanted']:,} not needed): leave the file out "
+                                                   "if it has no rows")])
     result = ReturnFile(path, shape, {shape.table: table}, rows_read=text.num_rows)
     result.notes += [f"no column {name}: left blank" for name in shape.absent(text.columns)]
+    if left_out["blank"]:
+        result.notes.append(f"{left_out['blank']:,} blank row(s) (every cell empty) rejected")
+    if left_out["not wanted"]:
+        result.notes.append(f"{left_out['not wanted']:,} row(s) not needed by Headway rejected "
+                            "(the reader keeps only the rows it uses: docs/formats.md)")
+    if text.encoding == "Windows-1252":
+        result.notes.append("read as Windows-1252 text, not UTF-8: check accented letters came through; "
+                            + SAVE_AS + " to be sure")
     return result

@@ -18,7 +18,8 @@ from headway.errors import FileRejected, ReturnError
 from headway.returns.convert import Field
 from headway.warehouse.tables import STAGING_TABLES, YEARLY_TABLES
 
-ARROW_TYPES = {"VARCHAR": pa.string(), "DATE": pa.date32(), "BOOLEAN": pa.bool_(), "INTEGER": pa.int32()}
+ARROW_TYPES = {"VARCHAR": pa.string(), "DATE": pa.date32(), "BOOLEAN": pa.bool_(), "INTEGER": pa.int32(),
+               "DOUBLE": pa.float64()}
 FOUR_DIGIT_YEAR = re.compile(r"(19|20)\d\d")
 
 
@@ -57,6 +58,7 @@ class ReturnFile:
     collection_year: int | None = None  # the year the collection ends: 2026 = 2025/26
     rows_read: int = 0
     notes: list[str] = field(default_factory=list)
+    staging_label: str | None = None    # names the staging file of a table without a year (default "current")
 
     @property
     def label(self) -> str:

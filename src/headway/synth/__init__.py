@@ -5,9 +5,14 @@
 writes, for collection years last_year-years+1 .. last_year (2026 = 2025/26):
 
     ssda903/<YYYY>/header.csv, episodes.csv, reviews.csv   children looked after (SSDA903)
+    ssda903/<YYYY>/uasc.csv, oc2.csv, oc3.csv, ad1.csv,   and its other tables (care_tables.py;
+        placed_for_adoption.csv, previous_permanence.csv,  sw_episodes.csv from 2023/24)
+        missing.csv, sw_episodes.csv
     cin/cin_census_<YYYY>.xml                             children in need (CIN Census, 2024/25 shape; see cin_xml.py)
     org/teams.csv, workers.csv, allocations.csv           the case-management extract
     population.csv                                        ONS mid-year 0-17 population (EES layout)
+    workforce/social_workers.csv, establishment.csv       the HR extract by month end (workforce.py)
+    annex_a/annex_a_<YYYY>-03-31.xlsx                     Ofsted Annex A, Lists 1-11, extracted on 31 March (annex_a.py)
 
 The model, in one paragraph. Children are referred at a daily rate proportional
 to the 0-17 population (seasonal, mostly on working days). Each referral opens a
@@ -40,19 +45,22 @@ from tqdm import tqdm
 
 from headway.errors import HeadwayError
 
-from headway.synth import journeys
+from headway.synth import care_tables, journeys
+from headway.synth.annex_a import write_annex_a_year
 from headway.synth.cin_xml import write_cin_year
 from headway.synth.csv_files import write_903_year, write_org, write_population
 from headway.synth.model import build_model
 from headway.synth.org import allocations
+from headway.synth.workforce import write_workforce
 from headway.synth.text import DateText, postcode_table
 
 LA_CODE = "999"
 
 
 def generate(out_dir: Path, children: int = 60_000, years: int = 3, seed: int = 1, last_year: int = 2026,
-             progress: bool = False) -> dict[str, int]:
-    """Write a synthetic authority's returns into out_dir; returns rows per file
+             progress: bool = False, annex_a_variants: bool = False) -> dict[str, int]:
+    """Write a synthetic authority's returns into out_dir (annex_a_variants: write the
+    Annex A workbooks in the forms real councils send, see synth/annex_a.py); returns rows per file
     (path relative to out_dir, with / separators -> rows; for the CIN XML, the
     records: children, episodes, assessments, plans, S47s, CP plans and reviews).
 
@@ -71,18 +79,23 @@ def generate(out_dir: Path, children: int = 60_000, years: int = 3, seed: int = 
     sim = journeys.simulate(model)
     steps.update()
     kids = sim["children"]
-    dates = DateText(int(kids["dob"].min(initial=model.care_history_start)), model.end + 366)  # ICPC targets run past 31 March
+    # ICPC targets run past 31 March, and a UASC child's DUC is their 18th birthday
+    dates = DateText(int(kids["dob"].min(initial=model.care_history_start)), model.end + 19 * 366)
     postcodes = postcode_table()
+    held = allocations(model.rng, model.org, sim["episodes"], kids["locality"], since=model.window_start)
+    drawn = care_tables.draw(seed, sim, held)  # the 903's other tables (SWEpisodes from the allocations)
     written: dict[str, int] = {}
     for year in range(first_year, last_year + 1):
-        written.update(write_903_year(out_dir, year, sim, dates, postcodes))
+        written.update(write_903_year(out_dir, year, sim, dates, postcodes, drawn))
         steps.update()
         written.update(write_cin_year(out_dir, year, sim, dates, LA_CODE))
         steps.update()
-    held = allocations(model.rng, model.org, sim["episodes"], kids["locality"], since=model.window_start)
     written.update(write_org(out_dir, model.org, held, kids, model.window_start, model.end, dates))
+    written.update(write_workforce(out_dir, model.org, held, seed, model.window_start, model.end, dates))
     steps.update()
     written.update(write_population(out_dir, {y: model.population(y) for y in range(first_year, last_year + 1)}))
+    for year in range(first_year, last_year + 1):
+        written.update(write_annex_a_year(out_dir, year, model, sim, held, seed, annex_a_variants))
     steps.update()
     steps.close()
     return written

@@ -53,11 +53,12 @@ REC_WEIGHTS_BY_EXIT = {
     HOME: {"E4A": 75, "E4B": 5, "E13": 20},
     OTHER: {"E8": 75, "E9": 15, "E16": 10},
     TRANSFERRED: {"E3": 1},
-    AT_18: {"E17": 25, "E5": 35, "E6": 5, "E8": 35},
+    # not E17 (stayed with carers at 18): these periods end the day before the 18th birthday
+    AT_18: {"E4A": 10, "E5": 45, "E6": 5, "E8": 40},
     REMAND_ENDED: {"E14": 1},
 }
 PROVIDER_WEIGHTS = {  # by placement: PR0..PR5
-    "kinship": [0, 92, 8, 0, 0, 0], "foster": [0, 58, 0, 0, 32, 10], "K1": [0, 30, 50, 20, 0, 0],
+    "kinship": [0, 92, 8, 0, 0, 0], "foster": [0, 58, 0, 0, 32, 10], "K1": [0, 30, 70, 0, 0, 0],
     "K2": [0, 20, 0, 0, 75, 5], "supported": [0, 15, 0, 0, 70, 15], "R1": [0, 0, 0, 0, 80, 20],
     "R3": [0, 0, 0, 40, 60, 0], "S1": [0, 0, 0, 0, 60, 40], "P1": [1, 0, 0, 0, 0, 0],
     "adoption": [0, 60, 0, 0, 0, 40],
@@ -149,7 +150,9 @@ def _legal_statuses(rng, start, end, age, entry, exit_):
         at = np.full(n, NEVER, dtype=np.int64)
         emergency = np.isin(current, (L1, L2))
         nxt[emergency] = np.where(chance_n(rng, emergency.sum(), 0.55), C1, V2)
-        at[emergency] = when[emergency] + uniform_days(rng, emergency.sum(), 1, 8)
+        wait = uniform_days(rng, emergency.sum(), 1, 8)
+        # police protection (L1) lasts at most 72 hours; an emergency protection order up to 8 days
+        at[emergency] = when[emergency] + np.where(current[emergency] == L1, 1 + (wait - 1) % 3, wait)
         to_e1 = adopt & np.isin(current, (C1, V2))
         nxt[to_e1] = E1
         at[to_e1] = np.maximum(e1_target[to_e1], when[to_e1] + 30)
@@ -237,8 +240,32 @@ def _events(rng, start, end, age, entry, ls, adoption_day) -> Frame:
     events = {"period": period[keep][order], "day": when[keep][order], "kind": kind[keep][order],
               "status": status[keep][order], "place": place[keep][order]}
     _resolve_same_carer(events)
+    _no_parents_under_section_20(events)
+    _adopted_by_foster_carers_only_from_foster_care(events)
     _carers(rng, events)
     return events
+
+
+def _no_parents_under_section_20(events: Frame) -> None:
+    """A child accommodated under section 20 (V2) is not placed with parents (P1 needs
+    a care order, DfE rule 378): those carers are foster carers (U6) instead."""
+    place = events["place"]
+    carer_event = forward_fill_index(place >= 0)
+    status = events["status"][forward_fill_index(events["status"] >= 0)]
+    with_parents_under_s20 = (place[carer_event] == PLACE_INDEX["P1"]) & (status == V2)
+    place[carer_event[with_parents_under_s20]] = PLACE_INDEX["U6"]
+
+
+def _adopted_by_foster_carers_only_from_foster_care(events: Frame) -> None:
+    """Placed for adoption with the current carers (A5) only from a foster placement;
+    from any other (a mother and baby unit, a children's home) it is a move to the
+    adopters (A6), with their own provider (DfE rule 529)."""
+    place, kind = events["place"], events["kind"]
+    current = place[forward_fill_index(place >= 0)]
+    before = np.r_[np.int8(-1), current[:-1]]
+    not_from_foster_care = (kind == ADOPTION_SAME) & ~np.isin(before, FOSTER_PLACES)
+    kind[not_from_foster_care] = ADOPTION_MOVE
+    place[not_from_foster_care] = PLACE_INDEX["A6"]
 
 
 def _draw_places(rng, band, when):
@@ -323,12 +350,26 @@ def _episodes(rng, events: Frame, end, rec) -> Frame:
     # moving in with adopters, or staying on long-term, is the care plan working
     planned = np.isin(next_rne, (RNE_T, RNE_U)) | np.isin(_next(place[last_rows], -1), ADOPTION_PLACES)
     reason[~last_in_period & planned] = REASON_CODES.index("CARPL")
+    rec = np.where(last_in_period, rec[ep_period], REC_INDEX["X1"]).astype(np.int8)
+    _sgo_to_foster_carers_only_from_foster_care(rec, place[last_rows])
     return {
         "period": ep_period, "decom": when[first_rows].astype(np.int32), "dec": dec.astype(np.int32),
         "rne": rne, "ls": status[last_rows].astype(np.int8), "place": place[last_rows].astype(np.int8),
         "provider": events["provider"][last_rows], "urn": urn[last_rows], "postcode": events["postcode"][last_rows],
-        "reason": reason, "rec": np.where(last_in_period, rec[ep_period], REC_INDEX["X1"]).astype(np.int8),
+        "reason": reason, "rec": rec,
     }
+
+
+FOSTER_PLACES = [PLACE_INDEX[p] for p in ("U1", "U2", "U3", "U4", "U5", "U6")]
+SGO_ELSEWHERE = {"E45": "E47", "E46": "E48"}  # to a relative or friend / to another carer
+
+
+def _sgo_to_foster_carers_only_from_foster_care(rec: np.ndarray, place: np.ndarray) -> None:
+    """A special guardianship order to the former foster carers (E45, E46) ends a
+    foster placement (DfE rule 516); from any other placement it is to another carer."""
+    elsewhere = ~np.isin(place, FOSTER_PLACES)
+    for to_foster_carer, to_other in SGO_ELSEWHERE.items():
+        rec[(rec == REC_INDEX[to_foster_carer]) & elsewhere] = REC_INDEX[to_other]
 
 
 def _next(values: np.ndarray, fill) -> np.ndarray:

@@ -5,8 +5,8 @@ Front Door (contacts and referrals), Assessment (assessments and section 47
 enquiries), Safeguarding (children on CIN and CP plans) and Children in Care.
 There is about one team per 2,500 children. Each child lives in a locality
 that fixes which team of each service it goes to, so a team's caseload follows
-its patch; workers within the team are picked at random, and change on long
-cases (turnover).
+its patch; workers within the team are picked at random (one in their ASYE
+year less often: params.ASYE_CASELOAD_WEIGHT), and change on long cases (turnover).
 
 Each team carries a lateness factor (most near 1, one struggling assessment
 team well above), which the journeys apply to assessment and ICPC timeliness,
@@ -32,6 +32,7 @@ FIRST_NAMES = ("Alex", "Sam", "Jo", "Chris", "Pat", "Robin", "Jamie", "Morgan", 
                "Jordan", "Charlie", "Frankie", "Ashley", "Kit", "Rowan", "Drew", "Sky", "Remy", "Lee")
 LAST_NAMES = ("Example", "Sample", "Placeholder", "Fictional", "Madeup", "Pretend", "Testcase",
               "Dummy", "Imaginary", "Notreal", "Invented", "Synthetic", "Mockworth", "Fakeley")
+ASYE_ROLE = "Social Worker (ASYE)"
 CASE_HOLDER_ROLES = ("Advanced Practitioner", "Social Worker", "Social Worker", "Social Worker",
                      "Social Worker (ASYE)", "Social Worker", "Social Worker", "Social Worker")
 
@@ -47,15 +48,20 @@ class Org:
     worker_roles: list[str]
     holder_offsets: np.ndarray      # case holders of team t: holders[offsets[t]:offsets[t+1]]
     holders: np.ndarray
+    holder_weight_ends: np.ndarray  # running total of the holders' caseload weights (ASYE lighter)
 
     def team_for(self, service: int, locality: np.ndarray) -> np.ndarray:
         teams = self.service_teams[service]
         return teams[locality % len(teams)]
 
     def pick_workers(self, rng: np.random.Generator, teams: np.ndarray) -> np.ndarray:
-        start = self.holder_offsets[teams]
-        size = self.holder_offsets[teams + 1] - start
-        return self.holders[start + (rng.random(len(teams)) * size).astype(np.int64)]
+        """A case holder of each team, in proportion to their caseload weight (a newly
+        qualified worker in their ASYE year has a protected, smaller caseload)."""
+        ends = np.r_[0.0, self.holder_weight_ends]
+        low, high = ends[self.holder_offsets[teams]], ends[self.holder_offsets[teams + 1]]
+        point = low + rng.random(len(teams)) * (high - low)
+        picked = np.searchsorted(self.holder_weight_ends, point, side="right")
+        return self.holders[np.minimum(picked, self.holder_offsets[teams + 1] - 1)]
 
     @property
     def team_ids(self) -> list[str]:
@@ -95,8 +101,9 @@ def build_org(rng: np.random.Generator, children: int) -> Org:
     worker_team = np.array(worker_team, dtype=np.int64)
     holders = np.flatnonzero(np.array(is_holder))  # already grouped by team, in team order
     offsets = np.searchsorted(worker_team[holders], np.arange(len(team_service) + 1))
+    weights = np.where(np.array(roles)[holders] == ASYE_ROLE, params.ASYE_CASELOAD_WEIGHT, 1.0)
     return Org(team_service, team_names, lateness, service_teams, worker_team, names, roles,
-               offsets, holders)
+               offsets, holders, np.cumsum(weights))
 
 
 def _team_name(service: int, k: int) -> str:

@@ -217,6 +217,52 @@ CHILDREN_PER_TEAM = 2500
 # Share of teams by service area (the case-holding work each does).
 SERVICE_AREAS = ("Front Door", "Assessment", "Safeguarding", "Children in Care")
 SERVICE_TEAM_SHARE = (0.12, 0.28, 0.35, 0.25)
-CASE_HOLDERS_PER_TEAM = {"Front Door": 5, "Assessment": 6, "Safeguarding": 7, "Children in Care": 7}
+# Sized so that cases per case-holding FTE come out near England's 16-18 (measures.md 6.5).
+CASE_HOLDERS_PER_TEAM = {"Front Door": 4, "Assessment": 5, "Safeguarding": 5, "Children in Care": 5}
 # Workers change on a long case: a new worker every ~8 months on average.
 WORKER_CHANGE_MEAN_DAYS = 240
+
+# ---------------------------------------------------------------- workforce (workforce.py)
+# England, September 2022-2023 (measures.md 6.5): agency ~18% of FTE, vacancies ~17%,
+# turnover ~16%, sickness absence ~3.5% of working days.
+AGENCY_SHARE = 0.21                 # share of the time a post (outside the ASYE intake) has an agency holder
+LEAVING_PER_YEAR = 0.18             # permanent workers: chance of leaving in a year
+AGENCY_STAY_MEAN_DAYS = 500         # agency workers move on sooner
+VACANT_GAP_MEAN_DAYS = 30           # a post stands empty this long between holders, on average
+ESTABLISHMENT_PER_POST = 0.94       # funded FTE per post held: the rest are over establishment
+PART_TIME_SHARE = 0.1               # holders working less than full time
+PART_TIME_FTE = (0.5, 0.6, 0.8, 0.9)
+ASYE_CASELOAD_WEIGHT = 0.7          # a worker in their ASYE year gets this share of a full caseload
+NEWLY_QUALIFIED_SHARE = 0.2         # permanent starters in their ASYE year
+ABSENCE_DAYS_PER_FTE_YEAR = 8.9     # 3.5% of ~253 working days
+COMPLEX_NEEDS_TEAMS = 1 / 12        # share of teams (Children in Care first) working with complex needs
+
+# ---------------------------------------------------------------- Ofsted Annex A (synth/annex_a.py)
+# What the 903 and the CIN Census do not hold, drawn for the Annex A lists.
+# Contacts: ADCS estimates ~2,490 contacts per 10,000 children a year against ~540
+# referrals, so ~3.6 contacts that go no further for each referral; a referral's own
+# contact is the same day, or the working day before for some.
+ANNEX_A_CONTACTS_PER_REFERRAL = 3.6
+ANNEX_A_CONTACT_DAY_BEFORE = 0.3
+# Early help assessments: ADCS ~240 per 10,000 a year; most children closed "referred to
+# early help" (RC9) get one.
+ANNEX_A_EARLY_HELP_PER_10K = 240
+ANNEX_A_EARLY_HELP_AFTER_RC9 = 0.8
+ANNEX_A_EARLY_HELP_ORGANISATIONS = ("Early Help Hub", "Family Hub North", "Family Hub South", "School",
+                                    "Health visiting team")
+# Visits (local measures, no national figure): ~88% of CP visits within 10 working days,
+# ~92% of children in care visited in time; ~80% of children 4 and over seen alone.
+ANNEX_A_CP_VISIT_LATE = 0.12
+ANNEX_A_CLA_VISIT_LATE = 0.08
+ANNEX_A_SEEN_ALONE = 0.8
+# Missing from care in the 12 months: England ~11% of children looked after; mostly teenagers.
+ANNEX_A_MISSING_TEEN = 0.2
+ANNEX_A_MISSING_CHILD = 0.02
+ANNEX_A_RHI_OFFERED = 0.9
+ANNEX_A_RHI_ACCEPTED = 0.6
+# Care leavers: England ~90% in touch, ~88% in suitable accommodation; pathway plans
+# reviewed within 6 months for most (reviews drawn up to 7 months back: ~86% in time).
+ANNEX_A_IN_TOUCH = {"YES": 90, "NO": 5, "REFU": 2, "NREQ": 2, "RHOM": 1}
+ANNEX_A_ACCOMMODATION_SUITABLE = 0.88
+ANNEX_A_PATHWAY_REVIEW_DAYS = 212
+ANNEX_A_ACTIVITY = {"F1": 7, "F2": 20, "P2": 3, "F4": 4, "F5": 18, "P5": 4, "G4": 10, "G5": 28, "G6": 6}

@@ -2,6 +2,7 @@
 
     validate_returns(paths, year=None, la=None, dfe=True) -> Validation   (`headway validate`)
     fatal_problems(paths, year=None) -> list[ReturnError]                 (for `headway load`)
+    integrity_problems(paths, year=None) -> (fatal errors, warning findings)  (what `headway load` uses)
 
 Three kinds of check, each saying where (file, table, row or line) and which rule:
 - the readers (headway.returns): the file can be read at all (`validate` only;
@@ -60,5 +61,13 @@ def fatal_problems(paths, year: int | None = None,
     `paths` as `collect` takes them ((file, name) pairs keep load's names); `years`
     is each file's collection year as its reader found it. Fast and in-process (no
     DfE rules); the readers' own problems are not repeated."""
+    return integrity_problems(paths, year, years)[0]
+
+
+def integrity_problems(paths, year: int | None = None, years: dict[Path, int | None] | None = None
+                       ) -> tuple[list[ReturnError], list[Finding]]:
+    """As fatal_problems, with the warnings too: `headway load` refuses the fatal
+    problems and loads the files with warnings, listing them."""
     inputs = collect(paths, year, read_formats=False, years=years)
-    return [f.as_return_error() for f in ordered(inputs.findings + integrity.check(inputs)) if f.severity == FATAL]
+    found = ordered(inputs.findings + integrity.check(inputs))
+    return [f.as_return_error() for f in found if f.severity == FATAL], [f for f in found if f.severity != FATAL]

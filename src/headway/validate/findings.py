@@ -42,6 +42,7 @@ class Finding:
     row: int | None = None    # CSV: the row as a spreadsheet shows it (header = row 1)
     line: int | None = None   # XML: the line the child's <Child> element starts on
     child: str | None = None  # never written out (see the module docstring)
+    column: str | None = None  # the column or element the rule looks at, where there is one
 
     @property
     def where(self) -> str:
@@ -54,7 +55,7 @@ class Finding:
     def as_return_error(self) -> ReturnError:
         """For `headway load`, which reports problems as ReturnErrors."""
         message = self.message if self.line is None else f"line {self.line}: {self.message}"
-        return ReturnError(self.file, message, table=self.table, row=self.row, rule=self.rule)
+        return ReturnError(self.file, message, table=self.table, row=self.row, column=self.column, rule=self.rule)
 
 
 @dataclass(frozen=True)

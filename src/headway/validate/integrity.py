@@ -13,6 +13,8 @@ about as much as reading it. Children are matched on their ID exactly as written
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -37,7 +39,18 @@ RULES: dict[str, tuple[str, str]] = {
                       "the same year"),
     "HW07": (FATAL, "a child is in a CIN Census file more than once"),
     "HW08": (FATAL, "two files hold the same 903 table for the same year"),
+    "HW09": (FATAL, "a 903 date of care (DECOM, DEC, REVIEW) is after today, or after the end of the "
+                    "file's collection year"),
+    "HW10": (FATAL, "a 903 episode ends (DEC) before it starts (DECOM)"),
+    "HW11": (FATAL, "a 903 episode starts (DECOM) before the child's date of birth in the Header"),
+    "HW12": (WARNING, "a child's sex differs between the 903 Header and the UASC table of the same year"),
 }
+# The column each rule looks at, named in `headway load`'s errors (HW09 names its own).
+RULE_COLUMN = {"HW01": "CHILD", "HW02": "CHILD", "HW03": "DECOM", "HW04": "DECOM", "HW05": "DOB",
+               "HW06": "PersonBirthDate", "HW07": "LAchildID", "HW10": "DEC",
+               "HW11": "DECOM", "HW12": "SEX"}
+# The dates of events that have happened: none can be in the future.
+EVENT_DATES = {"Episodes": ("DECOM", "DEC"), "Reviews": ("REVIEW",)}
 
 
 def check(inputs: Inputs) -> list[Finding]:
@@ -49,10 +62,17 @@ def check(inputs: Inputs) -> list[Finding]:
             findings += duplicate_children(header)
             findings += [f for name, found in tables.items() if name != "Header"
                          for f in dob_differs_in_903(header, found[0])]
+        for name in EVENT_DATES:
+            if name in tables:
+                findings += dates_in_the_future(tables[name][0], name, year)
         if episodes is not None:
+            findings += ends_before_it_starts(episodes)
             findings += overlapping_episodes(episodes)
             if header is not None:
                 findings += episodes_without_header(episodes, header)
+                findings += care_before_birth(episodes, header)
+        if header is not None and "UASC" in tables:
+            findings += sex_differs_uasc(header, tables["UASC"][0])
     for cin in inputs.cin:
         findings += duplicate_cin_children(cin)
         header = inputs.table(cin.year, "Header")
@@ -62,6 +82,7 @@ def check(inputs: Inputs) -> list[Finding]:
 
 
 def _found(rule: str, file: str, message: str, **where) -> Finding:
+    where.setdefault("column", RULE_COLUMN.get(rule))
     return Finding(file, rule, message, RULES[rule][0], **where)
 
 
@@ -125,6 +146,43 @@ def overlapping_episodes(episodes: Table903) -> list[Finding]:
     return findings
 
 
+def dates_in_the_future(table: Table903, name: str, year: int | None,
+                        today: dt.date | None = None) -> list[Finding]:
+    """Event dates after today, or after the 31 March that ends the collection year."""
+    today = today or dt.date.today()
+    latest = min(today, dt.date(year, 3, 31)) if year else today
+    findings = []
+    for column in EVENT_DATES[name]:
+        text = table.column(column)
+        if text is None:
+            continue
+        days, ok = _days(text, UK_OR_ISO)
+        late = np.flatnonzero(ok & (days > (latest - dt.date(1970, 1, 1)).days))
+        why = "after today" if latest == today else f"after 31 March {year}, the end of the file's collection year"
+        findings += [_found("HW09", table.file, f"{column} is {why}: a date of care cannot be in the future",
+                            table=name, row=int(row), child=c, column=column)
+                     for row, c in zip(table.rows(late), _texts(_ids_or(table, text), late))]
+    return findings
+
+
+def ends_before_it_starts(episodes: Table903) -> list[Finding]:
+    decom_text, dec_text = episodes.column("DECOM"), episodes.column("DEC")
+    if decom_text is None or dec_text is None:
+        return []
+    decom, decom_ok = _days(decom_text, UK_OR_ISO)
+    dec, dec_ok = _days(dec_text, UK_OR_ISO)
+    backwards = np.flatnonzero(decom_ok & dec_ok & (dec < decom))
+    return [_found("HW10", episodes.file, "DEC is before DECOM: an episode cannot end before it starts",
+                   table="Episodes", row=int(row), child=c)
+            for row, c in zip(episodes.rows(backwards), _texts(_ids_or(episodes, decom_text), backwards))]
+
+
+def _ids_or(table: Table903, fallback):
+    """The CHILD column, or (a file without one) any column of the same length."""
+    ids = table.column("CHILD")
+    return ids if ids is not None else fallback
+
+
 # ---------------------------------------------------------------- across tables
 
 def episodes_without_header(episodes: Table903, header: Table903) -> list[Finding]:
@@ -152,6 +210,43 @@ def dob_differs_in_903(header: Table903, other: Table903) -> list[Finding]:
     return [_found("HW05", other.file, f"the date of birth differs from the child's row {first} in the "
                     f"Header ({header.file})", table=other.table, row=int(row), child=c)
             for row, first, c in zip(other.rows(positions), header_rows, _texts(ids, positions))]
+
+
+def care_before_birth(episodes: Table903, header: Table903) -> list[Finding]:
+    ids, decom_text, header_ids, dob_text = (episodes.column("CHILD"), episodes.column("DECOM"),
+                                             header.column("CHILD"), header.column("DOB"))
+    if ids is None or decom_text is None or header_ids is None or dob_text is None:
+        return []
+    decom, decom_ok = _days(decom_text, UK_OR_ISO)
+    dob, dob_ok = _days(dob_text, UK_OR_ISO)
+    at = _numpy(pc.fill_null(_index_in(ids, header_ids), -1)).astype(np.int64)  # the first Header row
+    header_pos = np.maximum(at, 0)
+    early = np.flatnonzero((at >= 0) & decom_ok & dob_ok[header_pos] & (decom < dob[header_pos]))
+    return [_found("HW11", episodes.file, f"DECOM is before the child's date of birth (row {first} of the "
+                    f"Header, {header.file})", table="Episodes", row=int(row), child=c)
+            for row, first, c in zip(episodes.rows(early), header.rows(header_pos[early]), _texts(ids, early))]
+
+
+def sex_differs_uasc(header: Table903, uasc: Table903) -> list[Finding]:
+    ids, sex, header_ids, header_sex = (uasc.column("CHILD"), uasc.column("SEX"), header.column("CHILD"),
+                                        header.column("SEX"))
+    if ids is None or sex is None or header_ids is None or header_sex is None:
+        return []
+    at = _numpy(pc.fill_null(_index_in(ids, header_ids), -1)).astype(np.int64)
+    header_pos = np.maximum(at, 0)
+    theirs = pc.take(_sex_code(header_sex), pa.array(header_pos))
+    differs = _numpy(pc.fill_null(pc.not_equal(_sex_code(sex), theirs), False)) & (at >= 0)
+    positions = np.flatnonzero(differs)
+    return [_found("HW12", uasc.file, f"SEX differs from the child's row {first} in the Header ({header.file})",
+                   table="UASC", row=int(row), child=c)
+            for row, first, c in zip(uasc.rows(positions), header.rows(header_pos[positions]),
+                                     _texts(ids, positions))]
+
+
+def _sex_code(text) -> pa.Array:
+    """SEX as one code: the 903 wrote 1/2 to 2023/24 and M/F/U since."""
+    upper = pc.utf8_upper(_values(text))
+    return pc.replace_substring_regex(pc.replace_substring_regex(upper, "^1$", "M"), "^2$", "F")
 
 
 def dob_differs_903_cin(header: Table903, cin: CinFile) -> list[Finding]:

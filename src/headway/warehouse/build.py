@@ -16,7 +16,7 @@ import fcntl
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -42,15 +42,28 @@ class RefreshResult:
     seconds: float
     outcomes: list[Outcome]
     periods: int
+    phases: dict[str, float] = field(default_factory=dict)  # phase -> seconds, in order
 
     def summary(self) -> str:
-        counts = {s: sum(o.status == s for o in self.outcomes) for s in ("ok", "skipped", "failed")}
-        text = f"{counts['ok']} measures computed over {self.periods} months"
+        computed = sum(o.status == "ok" for o in self.outcomes)
+        text = f"{computed} measures computed over {self.periods} months"
+        if self.phases:
+            text += " (" + ", ".join(f"{phase} {seconds:.1f}s" for phase, seconds in self.phases.items()) + ")"
         for status in ("skipped", "failed"):
-            if counts[status]:
-                names = ", ".join(f"{o.measure.id} ({o.message})" for o in self.outcomes if o.status == status)
-                text += f"; {counts[status]} {status}: {names}"
+            text += _listed(status, [o for o in self.outcomes if o.status == status])
         return text
+
+
+def _listed(status: str, outcomes: list[Outcome]) -> str:
+    """'; 3 skipped: needs SSDA903 OC2 (H01, H02), ...' - one entry per reason, since
+    many measures wait for the same source."""
+    if not outcomes:
+        return ""
+    by_reason: dict[str, list[str]] = {}
+    for o in outcomes:
+        by_reason.setdefault(o.message, []).append(o.measure.id)
+    reasons = ", ".join(f"{reason} ({', '.join(ids)})" for reason, ids in by_reason.items())
+    return f"; {len(outcomes)} {status}: {reasons}"
 
 
 def refresh(settings: Settings, progress: bool = False) -> RefreshResult:
@@ -60,39 +73,57 @@ def refresh(settings: Settings, progress: bool = False) -> RefreshResult:
         _remove_abandoned_builds(settings)
         build_path = settings.warehouse_dir / f"build-{os.getpid()}.duckdb"
         try:
-            outcomes, periods = _build(settings, build_path, progress)
+            outcomes, periods, phases = _build(settings, build_path, progress)
             os.replace(build_path, settings.warehouse_path)
         finally:
             for leftover in (build_path, build_path.with_name(build_path.name + ".wal")):
                 leftover.unlink(missing_ok=True)
-    return RefreshResult(settings.warehouse_path, time.perf_counter() - started, outcomes, periods)
+    return RefreshResult(settings.warehouse_path, time.perf_counter() - started, outcomes, periods, phases)
 
 
-def _build(settings: Settings, path: Path, progress: bool) -> tuple[list[Outcome], int]:
-    steps = tqdm(total=5, desc="refresh", unit="step", disable=not progress)
+def _build(settings: Settings, path: Path, progress: bool) -> tuple[list[Outcome], int, dict[str, float]]:
     measures = load_catalogue()
     con = duckdb.connect(str(path))
+    timer = _PhaseTimer(total=4, progress=progress)
     try:
-        _load_staging(con, settings)
-        steps.update()
-        con.execute(MODEL_SQL.read_text(encoding="utf-8"))
-        create_calendar(con)
-        steps.update()
-        create_result_tables(con)
-        periods = _create_periods(con, settings)
-        _create_org_units(con, settings)
-        _create_period_population(con, settings)
-        steps.update()
-        outcomes = compute_measures(con, measures, settings.targets, settings.kpo)
-        create_measure_benchmarks(con, settings.la_code)
-        steps.update()
-        _write_refresh_info(con, settings)
-        con.execute("CHECKPOINT")
-        steps.update()
+        with timer("staging"):
+            _load_staging(con, settings)
+        with timer("model"):
+            con.execute(MODEL_SQL.read_text(encoding="utf-8"))
+            create_calendar(con)
+            create_result_tables(con)
+            periods = _create_periods(con, settings)
+            _create_org_units(con, settings)
+            _create_period_population(con, settings)
+        with timer("measures"):
+            outcomes = compute_measures(con, measures, settings.targets, settings.kpo)
+            create_measure_benchmarks(con, settings.la_code)
+        with timer("write"):
+            _write_refresh_info(con, settings)
+            con.execute("CHECKPOINT")
     finally:
         con.close()
-        steps.close()
-    return outcomes, periods
+        timer.close()
+    return outcomes, periods, timer.seconds
+
+
+class _PhaseTimer:
+    """Times each phase of a build (the benchmark reports them) and moves the progress bar."""
+
+    def __init__(self, total: int, progress: bool):
+        self.seconds: dict[str, float] = {}
+        self._bar = tqdm(total=total, desc="refresh", unit="step", disable=not progress)
+
+    @contextmanager
+    def __call__(self, phase: str):
+        self._bar.set_postfix_str(phase)
+        started = time.perf_counter()
+        yield
+        self.seconds[phase] = time.perf_counter() - started
+        self._bar.update()
+
+    def close(self) -> None:
+        self._bar.close()
 
 
 # --- staging --------------------------------------------------------------------
@@ -170,11 +201,12 @@ def _create_period_population(con, settings: Settings) -> None:
     con.execute("""
         CREATE TABLE period_population AS
         WITH mine AS (
-            SELECT make_date(time_period, 6, 30) AS estimate_date, population_0_17 AS population
+            SELECT make_date(time_period, 6, 30) AS estimate_date, time_period, population_0_17 AS population
             FROM population WHERE la_code = ?
-        )
+        ), earliest AS (SELECT * FROM mine ORDER BY estimate_date LIMIT 1)
         SELECT p.period_end,
-               coalesce(m.population, (SELECT population FROM mine ORDER BY estimate_date LIMIT 1)) AS population
+               coalesce(m.population, (SELECT population FROM earliest)) AS population,
+               coalesce(m.time_period, (SELECT time_period FROM earliest)) AS population_year
         FROM periods p ASOF LEFT JOIN mine m ON p.period_end >= m.estimate_date
     """, [code])
 
@@ -189,6 +221,11 @@ def _write_refresh_info(con, settings: Settings) -> None:
         "first_period": str(first),
         "last_period": str(last),
     }
+    # Which ONS mid-year estimates the rates per 10,000 used (the committee pack says so).
+    years = [r[0] for r in con.execute(
+        "SELECT DISTINCT population_year FROM period_population WHERE population_year IS NOT NULL ORDER BY 1").fetchall()]
+    if years:
+        info["population_year"] = "mid-" + (str(years[0]) if len(years) == 1 else f"{years[0]} to mid-{years[-1]}")
     for table in STAGING_TABLES:
         info[f"rows_{table}"] = str(con.execute(f"SELECT count(*) FROM stg_{table}").fetchone()[0])
     con.executemany("INSERT INTO refresh_info VALUES (?, ?)", list(info.items()))

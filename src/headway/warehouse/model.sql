@@ -41,13 +41,63 @@ FROM stg_cin_cp_review;
 -- Children looked after: one row per episode of care (SSDA903 Episodes).
 CREATE TABLE cla_episodes AS
 SELECT child_id, decom, dec, rne, ls, cin, place, place_provider, rec, reason_place_change,
-       collection_year
+       collection_year, home_post, pl_post
 FROM stg_ssda903_episodes
 QUALIFY row_number() OVER (PARTITION BY child_id, decom ORDER BY collection_year DESC) = 1;
 
 CREATE TABLE cla_reviews AS
 SELECT DISTINCT child_id, review, review_code
 FROM stg_ssda903_reviews;
+
+-- The 903's other tables. OC2 and OC3 are yearly cohorts, so they keep one row per
+-- child and collection year; the rest keep one row per thing, latest year winning.
+
+-- OC2: children looked after continuously for 12 months at 31 March of collection_year.
+-- Some councils list every child, with the items blank for those outside the cohort:
+-- a row with every item blank is not in it.
+CREATE TABLE cla_outcomes AS
+SELECT child_id, dob,
+       CAST(collection_year - year(dob) - CASE WHEN month(dob) > 3 THEN 1 ELSE 0 END AS INTEGER) AS age_at_31_march,
+       sdq_score, sdq_reason, convicted, health_check, immunisations, teeth_check, health_assessment,
+       substance_misuse, intervention_received, intervention_offered, collection_year
+FROM stg_ssda903_oc2
+WHERE NOT (sdq_score IS NULL AND sdq_reason IS NULL AND convicted IS NULL AND health_check IS NULL
+           AND immunisations IS NULL AND teeth_check IS NULL AND health_assessment IS NULL
+           AND substance_misuse IS NULL AND intervention_received IS NULL AND intervention_offered IS NULL)
+QUALIFY row_number() OVER (PARTITION BY child_id, collection_year) = 1;
+
+-- OC3: care leavers around their 17th to 21st birthday. birthday is the one in the
+-- collection year (1 April to 31 March; 29 February is 1 March in other years, as
+-- the law counts it) and age the age reached on it.
+CREATE TABLE care_leavers AS
+WITH aged AS (
+    SELECT *, collection_year - CASE WHEN month(dob) >= 4 THEN 1 ELSE 0 END AS birthday_year
+    FROM stg_ssda903_oc3
+    WHERE NOT (in_touch IS NULL AND activ IS NULL AND accom IS NULL)  -- blank: not a care leaver (as OC2)
+    QUALIFY row_number() OVER (PARTITION BY child_id, collection_year) = 1
+)
+SELECT child_id, dob,
+       CAST(make_date(birthday_year, month(dob), 1) + to_days(CAST(day(dob) - 1 AS INTEGER)) AS DATE) AS birthday,
+       CAST(birthday_year - year(dob) AS INTEGER) AS age, in_touch, activ, accom, collection_year
+FROM aged;
+
+-- AD1: one row per child adopted (the latest return's dates).
+CREATE TABLE adoptions AS
+SELECT child_id, dob, date_int, date_match, foster_care, nb_adoptr, sex_adoptr, ls_adoptr, collection_year
+FROM stg_ssda903_ad1
+QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY collection_year DESC) = 1;
+
+-- Missing: one row per incident; one open at 31 March is in the next return too, ended.
+CREATE TABLE missing_episodes AS
+SELECT child_id, missing, mis_start, mis_end
+FROM stg_ssda903_missing
+QUALIFY row_number() OVER (PARTITION BY child_id, mis_start ORDER BY collection_year DESC) = 1;
+
+-- SWEpisodes: who was each child's social worker when.
+CREATE TABLE cla_social_workers AS
+SELECT child_id, sw_id, sw_decom, sw_dec, sw_reason
+FROM stg_ssda903_sw_episodes
+QUALIFY row_number() OVER (PARTITION BY child_id, sw_decom ORDER BY collection_year DESC) = 1;
 
 -- One row per child, from the latest return that holds them (CIN or 903).
 CREATE TABLE children AS
@@ -67,6 +117,83 @@ SELECT child_id, worker_id, start_date, end_date FROM stg_org_allocation ORDER B
 
 CREATE TABLE population AS
 SELECT DISTINCT time_period, la_code, la_name, population_0_17 FROM stg_population;
+
+-- The workforce (returns/workforce.py: the HR extract, one row per worker or team
+-- per month end). census_date is each AS_AT in the files: the DfE's census is the
+-- one at 30 September, and the W measures use every month's, so they are monthly.
+-- social_workers holds, for each census date, the workers in post on it (left_date
+-- blank) and the leavers in the 12 months to it (left_date set, with the FTE, team
+-- and contract they last had); team_id and newly_qualified serve the workforce digest.
+CREATE TABLE social_workers AS
+WITH censuses AS (SELECT DISTINCT as_at AS census_date FROM stg_csww_worker),
+leavers AS (
+    SELECT worker_id, leaving_date, fte, contract, team_id, asye
+    FROM stg_csww_worker
+    WHERE leaving_date IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY worker_id, leaving_date ORDER BY as_at DESC) = 1
+)
+SELECT worker_id, as_at AS census_date, fte, contract = 'agency' AS agency, NULL::DATE AS left_date,
+       absence_days, cases IS NOT NULL AS case_holder, cases, team_id, asye AS newly_qualified
+FROM stg_csww_worker
+WHERE leaving_date IS NULL OR leaving_date > as_at
+UNION ALL
+SELECT l.worker_id, c.census_date, l.fte, l.contract = 'agency', l.leaving_date,
+       NULL, FALSE, NULL, l.team_id, l.asye
+FROM leavers l
+JOIN censuses c ON l.leaving_date <= c.census_date AND l.leaving_date > c.census_date - INTERVAL 1 YEAR;
+
+-- Establishment and vacancies: per team (for the digest) and for the council.
+CREATE TABLE team_establishment AS
+SELECT DISTINCT as_at AS census_date, team_id, establishment_fte, vacancy_fte, agency_cover_fte, complex_needs
+FROM stg_csww_vacancy;
+CREATE TABLE social_work_vacancies AS
+SELECT census_date, sum(vacancy_fte) AS vacancy_fte, sum(agency_cover_fte) AS agency_cover_fte
+FROM team_establishment
+GROUP BY census_date;
+
+-- Ofsted Annex A (returns/annex_a.py; staging keeps one file per extract, with its
+-- extract_date). Lists 1 and 2 are events: an extract covers the months before it,
+-- so a contact is in every extract whose window holds it; each is kept once, from
+-- the latest extract that has it (occurrence tells apart two alike on one day).
+CREATE TABLE contacts AS
+WITH numbered AS (
+    SELECT *, row_number() OVER (PARTITION BY extract_date, child_id, contact_date, contact_source) AS occurrence
+    FROM stg_annex_a_list1
+)
+SELECT child_id, contact_date, contact_source
+FROM numbered
+QUALIFY row_number() OVER (PARTITION BY child_id, contact_date, contact_source, occurrence
+                           ORDER BY extract_date DESC) = 1;
+
+-- One row per early help assessment (a row with no start date is an intervention
+-- without one); the latest extract has its completion date.
+CREATE TABLE early_help_assessments AS
+WITH numbered AS (
+    SELECT *, row_number() OVER (PARTITION BY extract_date, child_id, start_date ORDER BY completion_date) AS occurrence
+    FROM stg_annex_a_list2
+    WHERE start_date IS NOT NULL
+)
+SELECT child_id, start_date, completion_date, organisation
+FROM numbered
+QUALIFY row_number() OVER (PARTITION BY child_id, start_date, occurrence ORDER BY extract_date DESC) = 1;
+
+-- Lists 7, 8 and 9 say what was true on the extract date: one row per child (per
+-- plan or period) on each extract, so monthly extracts give monthly snapshots.
+CREATE TABLE annex_a_cp_plans AS
+SELECT DISTINCT child_id, extract_date, plan_start_date, plan_end_date, last_visit_date, seen_alone,
+       latest_review_date
+FROM stg_annex_a_list7;
+
+-- placement_location is 'In' or 'Out' (of the council's area), or NIR, WAL, SCO, NUK, CON.
+CREATE TABLE annex_a_children_in_care AS
+SELECT DISTINCT child_id, extract_date, care_start_date, ceased_date, last_visit_date, placement_location,
+       missing_episodes, rhi_offered, rhi_accepted
+FROM stg_annex_a_list8;
+
+CREATE TABLE annex_a_care_leavers AS
+SELECT DISTINCT child_id, extract_date, personal_adviser, pathway_plan_review_date, in_touch,
+       accommodation_suitable, activity
+FROM stg_annex_a_list9;
 
 -- ---------------------------------------------------------------------------------
 -- Derived from the episodes for the measure catalogue (stability, permanence and

@@ -109,6 +109,24 @@ class Warehouse:
             params.append(until)
         return [Point(**r) for r in self._rows(sql + " ORDER BY period_end", params)]
 
+    def _series_of_every_measure(self, org_level: str, org_unit: str | None,
+                                 until: dt.date | None) -> dict[str, list[Point]]:
+        """series() for every measure at once: one query, not one per measure (the
+        scorecard is the page everyone opens first)."""
+        sql = """SELECT measure_id, period_end, numerator, denominator, value, target, rag
+                 FROM measure_values WHERE org_level = ?"""
+        params: list = [org_level]
+        if org_unit is not None:
+            sql += " AND org_unit = ?"
+            params.append(org_unit)
+        if until is not None:
+            sql += " AND period_end <= ?"
+            params.append(until)
+        found: dict[str, list[Point]] = {}
+        for row in self._rows(sql + " ORDER BY measure_id, period_end", params):
+            found.setdefault(row.pop("measure_id"), []).append(Point(**row))
+        return found
+
     def breakdown(self, measure_id: str, period_end: dt.date, org_level: str = "team",
                   parent_unit: str | None = None) -> list[dict]:
         """One row per org unit at a level for one period (e.g. every team)."""
@@ -133,6 +151,47 @@ class Warehouse:
             params.append(until)
         return self._rows(sql + " ORDER BY period_end, org_level, org_unit", params)
 
+    # --- the workforce (model tables social_workers, team_establishment) ----
+    def workforce_team_months(self, until: dt.date | None = None) -> list[dict]:
+        """Per team and workforce snapshot (census_date) up to `until`: establishment,
+        vacancies and agency cover (team_establishment); permanent and agency FTE in
+        post; permanent leavers in the snapshot's month and in the 12 months to it;
+        cases and FTE of case holders by cohort (complex_needs for a complex-needs
+        team, else newly_qualified or experienced). Empty if no workforce is loaded
+        (or the warehouse was built before Headway read one)."""
+        if not self._rows("SELECT 1 FROM information_schema.tables WHERE table_name = 'team_establishment'"):
+            return []
+        cohort = """CASE WHEN coalesce(e.complex_needs, FALSE) THEN 'complex_needs'
+                         WHEN s.newly_qualified THEN 'newly_qualified' ELSE 'experienced' END"""
+        holding = "s.left_date IS NULL AND s.case_holder"
+        leaving = "s.left_date IS NOT NULL AND NOT s.agency"
+        in_month = f"{leaving} AND last_day(s.left_date) = last_day(s.census_date)"
+        return self._rows(f"""
+            WITH people AS (
+                SELECT s.census_date, s.team_id,
+                       sum(s.fte) FILTER (WHERE s.left_date IS NULL AND NOT s.agency) AS permanent_fte,
+                       sum(s.fte) FILTER (WHERE s.left_date IS NULL AND s.agency) AS agency_fte,
+                       sum(s.fte) FILTER (WHERE {leaving}) AS leavers_12m_fte,
+                       sum(s.fte) FILTER (WHERE {in_month}) AS leavers_month_fte,
+                       count(*) FILTER (WHERE {in_month}) AS leavers_month,
+                       sum(s.cases) FILTER (WHERE {holding} AND {cohort} = 'experienced') AS experienced_cases,
+                       sum(s.fte) FILTER (WHERE {holding} AND {cohort} = 'experienced') AS experienced_fte,
+                       sum(s.cases) FILTER (WHERE {holding} AND {cohort} = 'newly_qualified')
+                           AS newly_qualified_cases,
+                       sum(s.fte) FILTER (WHERE {holding} AND {cohort} = 'newly_qualified') AS newly_qualified_fte,
+                       sum(s.cases) FILTER (WHERE {holding} AND {cohort} = 'complex_needs') AS complex_needs_cases,
+                       sum(s.fte) FILTER (WHERE {holding} AND {cohort} = 'complex_needs') AS complex_needs_fte
+                FROM social_workers s
+                LEFT JOIN team_establishment e USING (census_date, team_id)
+                GROUP BY ALL
+            )
+            SELECT census_date, team_id, e.establishment_fte, e.vacancy_fte, e.agency_cover_fte,
+                   coalesce(e.complex_needs, FALSE) AS complex_needs, p.* EXCLUDE (census_date, team_id)
+            FROM people p FULL JOIN team_establishment e USING (census_date, team_id)
+            WHERE census_date <= coalesce(?::DATE, DATE '9999-12-31')
+            ORDER BY census_date, team_id
+        """, [until])
+
     def benchmarks(self, measure_id: str) -> list[dict]:
         """The DfE comparators for every month of a measure (empty if none imported)."""
         return self._rows("SELECT * FROM measure_benchmarks WHERE measure_id = ? ORDER BY period_end",
@@ -147,9 +206,10 @@ class Warehouse:
                   period_end: dt.date | None = None) -> list[dict]:
         """Every measure at one org unit: latest value, target, RAG, direction, 12-month trend."""
         period_end = period_end or self.latest_period()
+        by_measure = self._series_of_every_measure(org_level, org_unit, period_end)
         cards = []
         for m in self.measures():
-            points = self.series(m["measure_id"], org_level, org_unit, until=period_end)
+            points = by_measure.get(m["measure_id"], [])
             latest = points[-1] if points else None
             three = points[-4] if len(points) >= 4 else None
             twelve = points[-13] if len(points) >= 13 else None

@@ -9,16 +9,41 @@ then is each table written:
 
     staging/<table>/<collection year>.parquet   SSDA903 and CIN tables (2026 = 2025/26)
     staging/<table>/current.parquet             organisation and population
+    staging/<table>/<extract date>.parquet      Ofsted Annex A lists, one file per extract
 
 so loading a return again for the same year replaces that year (a resubmission),
-and the other years stay. Two files giving the same table and year in one load
-are put together. Each file is written under a temporary name in its folder and
-renamed over the old one once all of them are written, so a failed or killed load
-leaves the old files in place; the refresh (build.py) reads only `*.parquet`.
+and the other years stay; the result says what the new file changed (rows added,
+removed and changed, children added and removed: resubmission.py). Two files
+giving the same 903 table and year in one load are refused (integrity rule HW08:
+which is the newer one cannot be told); other tables from several files are put
+together.
+
+Before anything is written, in this order:
+1. no file is over [load] max_file_mb (memory stays bounded: a file is refused
+   before it is read);
+2. every file is read by its reader (returns/): any bad cell rejects the file;
+3. Headway's integrity checks (validate/integrity.py) run on the files: a fatal
+   problem rejects the load, warnings load and are listed on the file's result;
+4. every table goes through privacy.protect: child IDs become keyed pseudonyms,
+   postcodes sectors, dates of birth (optionally) the first of the month. The key
+   (config.pseudonym_key) is never written; `staging/.key-check` holds a value
+   that shows which key was used, so a load with another key is refused instead of
+   turning each child into two.
+
+Writing is one transaction: each file is written under a temporary name, a
+journal lists them, then each is renamed over the old one and the journal is
+removed. A load killed during the renames is finished by the next load or refresh
+(the journal says what was left), so a return is never half in staging; a load
+that fails earlier leaves staging as it was. A lock (`staging/.lock`) keeps two
+loads from writing at once. Rows read = rows accepted + rows rejected for every
+file; every rejected row (a blank row, a population row for another level or age)
+is counted in its notes.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -30,12 +55,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from headway.config import Settings
+from headway.config import DEMO_KEY, Settings, key_fingerprint, pseudonym_key
 from headway.errors import FileRejected, HeadwayError, ReturnError
 from headway.returns import read_returns
-from headway.returns.shapes import ReturnFile, is_yearly
+from headway.returns.shapes import ReturnFile, is_yearly, year_label
+from headway.warehouse import privacy, resubmission
 
 CURRENT = "current"
+KEY_CHECK = ".key-check"
+JOURNAL = ".load-journal.json"
+LOCK = ".lock"
 
 
 @dataclass
@@ -46,22 +75,32 @@ class LoadResult:
     collection_year: int | None
     rows_read: int            # records in the file (CIN: children, episodes, ... and reviews)
     rows_accepted: int
-    rows_rejected: int = 0    # a bad row rejects its whole file, so always 0 when loaded
-    notes: list[str] = field(default_factory=list)
+    rows_rejected: int = 0    # rows left out (blank, or not for Headway); a bad row rejects the whole file
+    notes: list[str] = field(default_factory=list)  # why rows were left out, warnings, what a resubmission changed
 
 
 def load_files(paths, settings: Settings, year: int | None = None, progress: bool = False) -> list[LoadResult]:
     """Read and check every file, then write staging; see the module docstring."""
+    key = pseudonym_key(settings)
+    _check_key(settings.staging_dir, key)
     files = _files_in([Path(p) for p in paths])
+    oversized = _too_big(files, settings.max_file_mb)
+    files = [f for f in files if f[0] not in {path for path, _ in oversized}]
     with tqdm(total=sum(p.stat().st_size for p, _ in files), unit="B", unit_scale=True,
               desc="load", disable=not progress) as bar:
         returns, errors = read_returns(files, year, progress=bar.update)
     names = dict(files)
-    errors += _without_year(returns, names)
+    errors = [e for _, e in oversized] + errors + _without_year(returns, names) + _integrity(returns, names)
     if errors:
         raise FileRejected(errors)
-    _write(_by_table_and_year(returns), settings.staging_dir)
-    return [_result(r, names[r.path]) for r in returns]
+    for r in returns:
+        _protect(r, key, settings)
+    tables = _by_table_and_year(returns)
+    with _locked(settings.staging_dir):
+        _recover(settings.staging_dir)
+        changes = _changes(tables, settings.staging_dir)
+        _write(tables, settings.staging_dir, key)
+    return [_result(r, names[r.path], changes) for r in returns]
 
 
 def staged_tables(settings: Settings) -> dict[str, list[Path]]:
@@ -69,6 +108,9 @@ def staged_tables(settings: Settings) -> dict[str, list[Path]]:
     root = settings.staging_dir
     if not root.is_dir():
         return {}
+    if (root / JOURNAL).exists():  # a load was killed while renaming: finish it first (_recover)
+        with _locked(root):
+            _recover(root)
     return {d.name: sorted(p for p in d.glob("*.parquet") if not p.name.startswith("."))
             for d in sorted(root.iterdir()) if d.is_dir() and any(d.glob("*.parquet"))}
 
@@ -113,13 +155,103 @@ def _by_table_and_year(returns: list[ReturnFile]) -> dict[tuple[str, str], pa.Ta
                 column = pa.array(np.full(table.num_rows, r.collection_year, dtype=np.int32))
                 parts[(name, str(r.collection_year))].append(table.append_column("collection_year", column))
             else:
-                parts[(name, CURRENT)].append(table)
+                parts[(name, r.staging_label or CURRENT)].append(table)
     return {key: pa.concat_tables(tables) for key, tables in parts.items()}
 
 
-def _write(tables: dict[tuple[str, str], pa.Table], staging: Path) -> None:
+def _too_big(files: list[tuple[Path, str]], max_mb: int) -> list[tuple[Path, ReturnError]]:
+    """Files over the size limit, refused before they are read."""
+    limit = max_mb << 20
+    return [(path, ReturnError(name, f"is {path.stat().st_size / (1 << 20):,.0f} MB, over the limit of "
+                                     f"{max_mb:,} MB ([load] max_file_mb in headway.toml): it was not read"))
+            for path, name in files if path.stat().st_size > limit]
+
+
+def _integrity(returns: list[ReturnFile], names: dict[Path, str]) -> list[ReturnError]:
+    """Headway's fatal integrity problems across the files; warnings become notes
+    on the files they are in (they load, flagged)."""
+    from headway.validate import integrity_problems
+
+    fatal, warnings = integrity_problems([(r.path, names[r.path]) for r in returns],
+                                         years={r.path: r.collection_year for r in returns})
+    by_file = {names[r.path]: r for r in returns}
+    for finding in warnings:
+        if finding.file in by_file:
+            where = f"{finding.where}: " if finding.where != "whole file" else ""
+            by_file[finding.file].notes.append(f"warning {finding.rule}: {where}{finding.message}")
+    return fatal
+
+
+def _protect(r: ReturnFile, key: bytes, settings: Settings) -> None:
+    """Child IDs pseudonymised (and the rest of privacy.protect) in every table of the file."""
+    for name in list(r.tables):
+        r.tables[name], notes = privacy.protect(r.tables[name], key, settings)
+        r.notes += [f"{name}: {note}" if len(r.tables) > 1 else note for note in notes]
+
+
+def check_key_to_serve(settings: Settings) -> None:
+    """`headway serve` refuses to start without a usable pseudonymisation key, or with
+    another key than staging was loaded with (security.md 7.4: a missing key must stop
+    the server, not be found at the next load). A demo's workspace, loaded with the
+    demo key, needs none."""
+    check = settings.staging_dir / KEY_CHECK
+    if check.exists() and check.read_text().strip() == key_fingerprint(DEMO_KEY.encode()):
+        return
+    _check_key(settings.staging_dir, pseudonym_key(settings), loading=False)
+
+
+def _check_key(staging: Path, key: bytes, loading: bool = True) -> None:
+    """Refuse a key other than the one staging was pseudonymised with, and (to load)
+    staging that holds the council's own IDs."""
+    check = staging / KEY_CHECK
+    if not any(staging.glob("*/*.parquet")):
+        return
+    if not check.exists():  # loaded by a Headway that stored the council's own IDs
+        if not loading:
+            return
+        raise HeadwayError(
+            f"Staging ({staging}) holds child IDs as the returns wrote them (loaded before Headway "
+            "pseudonymised them): delete the staging folder and load every year again.")
+    if check.read_text().strip() != key_fingerprint(key):
+        raise HeadwayError(
+            f"Staging ({staging}) was pseudonymised with a different key: loading with this one would make "
+            "every child two children. Use the key it was loaded with; or, to start again with this key, "
+            "delete the staging folder and load every year again.")
+
+
+def _changes(tables: dict[tuple[str, str], pa.Table], staging: Path) -> dict[tuple[str, str], str]:
+    """For each staging file about to be replaced, what the new one changes."""
+    changes = {}
+    for (name, label), table in tables.items():
+        final = staging / name / f"{label}.parquet"
+        if final.exists():
+            found = resubmission.compare(pq.read_table(final), table)
+            when = f"the {year_label(int(label))} " if label.isdigit() else (
+                "the " if label == CURRENT else f"the {label} extract of the ")
+            changes[(name, label)] = f"replaces {when}{name} loaded before: {found.describe()}"
+    return changes
+
+
+class _locked:
+    """Holds staging/.lock: one load writes staging at a time."""
+
+    def __init__(self, staging: Path):
+        self.path = staging / LOCK
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = self.path.open("a")
+        fcntl.flock(self.handle, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def _write(tables: dict[tuple[str, str], pa.Table], staging: Path, key: bytes) -> None:
     """Write every file under a temporary name (on all cores: Parquet encoding
-    releases the GIL), then rename them all into place."""
+    releases the GIL), list them in the journal, then rename them all into place."""
     paths = {}
     for name, label in tables:
         final = staging / name / f"{label}.parquet"
@@ -133,11 +265,42 @@ def _write(tables: dict[tuple[str, str], pa.Table], staging: Path) -> None:
         for temporary, _ in paths.values():
             temporary.unlink(missing_ok=True)
         raise
-    for temporary, final in paths.values():
-        os.replace(temporary, final)
+    (staging / KEY_CHECK).write_text(key_fingerprint(key) + "\n")
+    journal = staging / JOURNAL
+    _write_atomically(journal, json.dumps([[str(t.relative_to(staging)), str(f.relative_to(staging))]
+                                           for t, f in paths.values()]))
+    _recover(staging)
 
 
-def _result(r: ReturnFile, name: str) -> LoadResult:
+def _recover(staging: Path) -> None:
+    """Rename every file the journal lists that is still under its temporary name,
+    then drop the journal: the load it belongs to is then whole. Temporary files no
+    journal lists are from a load killed before it finished writing: removed.
+    Called with the lock held, so no other load is writing."""
+    journal = staging / JOURNAL
+    if journal.exists():
+        for temporary, final in json.loads(journal.read_text()):
+            if (staging / temporary).exists():
+                os.replace(staging / temporary, staging / final)
+        journal.unlink()
+    for stray in staging.glob("*/.*.tmp"):
+        stray.unlink(missing_ok=True)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    with temporary.open("w") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(temporary, path)
+
+
+def _result(r: ReturnFile, name: str, changes: dict[tuple[str, str], str]) -> LoadResult:
     rows = sum(t.num_rows for t in r.tables.values())
+    label = str(r.collection_year) if r.collection_year else CURRENT
+    labels = (label, CURRENT, r.staging_label)
+    replaced = [changes[(t, lab)] for t in r.tables for lab in labels if (t, lab) in changes]
     return LoadResult(file=name, format=r.label, table=", ".join(r.tables), collection_year=r.collection_year,
-                      rows_read=r.rows_read, rows_accepted=rows, notes=r.notes)
+                      rows_read=r.rows_read, rows_accepted=rows, rows_rejected=r.rows_read - rows,
+                      notes=r.notes + replaced)

@@ -17,9 +17,9 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 
-# Routes a signed-out visitor may reach. OpenID Connect (a later issue) adds its
-# start and callback routes here.
-PUBLIC_URL_NAMES = ("login",)
+# Routes a signed-out visitor may reach: the sign-in form, and OpenID Connect's start
+# and callback (web/oidc_views.py).
+PUBLIC_URL_NAMES = ("login", "oidc_start", "oidc_callback")
 
 
 def is_static_path(path: str) -> bool:

@@ -115,3 +115,20 @@ class SignInLock(models.Model):
     failures = models.PositiveIntegerField(default=0)
     first_failure_at = models.DateTimeField(null=True)
     locked_until = models.DateTimeField(null=True)
+
+
+class OIDCIdentity(models.Model):
+    """Which local user an identity at the council's OpenID Connect provider signs in as.
+
+    Keyed by the provider's issuer and its subject (`sub`), which never changes for a
+    person, rather than by a name they could change. An administrator sets the local
+    user's role and scope as for anyone else; a first sign-in makes a user with none.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oidc_identities")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="one_user_per_oidc_identity")]

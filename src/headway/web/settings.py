@@ -20,6 +20,8 @@ Environment variables (all optional):
   HEADWAY_IDLE_MINUTES    signed out after this many minutes without a request (default 30)
   HEADWAY_LOCKOUT_ATTEMPTS  failed sign-ins that lock a username (default 5)
   HEADWAY_LOCKOUT_MINUTES   how long the lock lasts, and the window failures are counted in (default 15)
+  HEADWAY_TRUSTED_PROXY   the reverse proxy's address, whose X-Forwarded-Proto is believed (127.0.0.1)
+  HEADWAY_OIDC_ISSUER, HEADWAY_OIDC_CLIENT_ID, HEADWAY_OIDC_CLIENT_SECRET   OpenID Connect (oidc.py)
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from headway.config import Settings
 from headway.errors import HeadwayError
+from headway.web.oidc import oidc_config
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
@@ -200,10 +203,13 @@ def build_settings(settings: Settings, environ: Mapping[str, str] = os.environ) 
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "headway.web.views.site_context",
+                "headway.web.oidc_views.sign_in_context",  # the OpenID Connect button
             ]},
         }],
-        # Sign-in. OpenID Connect (a later issue) adds a backend here and a route in urls.py.
+        # Sign-in: local accounts here; OpenID Connect (web/oidc.py, None when not set up)
+        # signs its users in as local users, so this one backend keeps every session.
         "AUTHENTICATION_BACKENDS": ["django.contrib.auth.backends.ModelBackend"],
+        "HEADWAY_OIDC": oidc_config(settings.workspace, environ),
         "LOGIN_URL": "login",
         "LOGIN_REDIRECT_URL": "scorecard",
         "LOGOUT_REDIRECT_URL": "login",
@@ -244,6 +250,9 @@ def build_settings(settings: Settings, environ: Mapping[str, str] = os.environ) 
         "SECURE_CROSS_ORIGIN_OPENER_POLICY": "same-origin",
         "SECURE_HSTS_SECONDS": 31_536_000 if secure else 0,
         "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if secure else None,
+        # The proxy whose X-Forwarded-Proto waitress passes on (server.py); it drops the
+        # header from anyone else, so a client cannot claim TLS it does not have.
+        "HEADWAY_TRUSTED_PROXY": environ.get("HEADWAY_TRUSTED_PROXY", "").strip() or "127.0.0.1",
         "X_FRAME_OPTIONS": "DENY",
         "CONTENT_SECURITY_POLICY": CONTENT_SECURITY_POLICY,
         "LANGUAGE_CODE": "en-gb",

@@ -10,7 +10,7 @@ from django.contrib.auth.views import LoginView, LogoutView
 from django.urls import include, path, re_path
 from django.views.static import serve as serve_static
 
-from headway.web import exception_views, manage_views, views
+from headway.web import exception_views, manage_views, oidc_views, views, workforce_views
 from headway.web.access import Permission, requires
 from headway.web.forms import SignInForm
 from headway.web.settings import STATIC_DIR
@@ -18,6 +18,7 @@ from headway.web.settings import STATIC_DIR
 urlpatterns = [
     path("", views.scorecard, name="scorecard"),
     path("measures/<slug:measure_id>/", views.measure, name="measure"),
+    path("workforce/", workforce_views.workforce, name="workforce"),  # the workforce digest (figures)
     # Lists of children (child-level: audited, scoped to the user's teams).
     path("exceptions/", exception_views.exceptions_index, name="exceptions"),
     path("exceptions/<slug:list_id>/", exception_views.exception_list, name="exception_list"),
@@ -34,6 +35,9 @@ urlpatterns = [
     path("sign-in/", requires(Permission.PUBLIC)(
         LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True)), name="login"),
     path("sign-out/", requires(Permission.SIGNED_IN)(LogoutView.as_view()), name="logout"),  # POST only
+    # OpenID Connect (web/oidc_views.py): 404 unless an issuer is configured.
+    path("sign-in/oidc/", oidc_views.oidc_start, name="oidc_start"),
+    path("sign-in/oidc/callback/", oidc_views.oidc_callback, name="oidc_callback"),
     # The app serves its own few static files so one process is the whole dashboard.
     # In production a reverse proxy (which also terminates TLS) should serve /static/
     # from src/headway/web/static/ instead, with long cache headers.

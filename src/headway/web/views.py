@@ -25,6 +25,7 @@ from django.views.decorators.http import require_safe
 
 from headway import charts
 from headway.errors import HeadwayError
+from headway.measures.catalogue import BASIS_WORDS, POLARITY_WORDS
 from headway.measures.rag import RAG_WORDS, direction
 from headway.warehouse.query import ORG_LEVELS, Point, Warehouse
 from headway.web import disclosure
@@ -37,10 +38,6 @@ CHILD_LEVEL = {"authority": "service", "service": "team", "team": "worker"}
 HIDDEN_RAG = {"word": "Not shown", "tag_class": "govuk-tag--grey"}
 RAG_TAG_CLASSES = {"G": "govuk-tag--green", "A": "govuk-tag--yellow", "R": "govuk-tag--red",
                    None: "govuk-tag--grey"}
-POLARITY_WORDS = {"higher_is_better": "Higher is better", "lower_is_better": "Lower is better",
-                  "context": "Neither: a context measure, shown for information with no rating"}
-BASIS_WORDS = {"rolling_12_months": "rolling 12 months", "rolling_36_months": "rolling 36 months",
-               "snapshot": "snapshot at month end"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

@@ -121,3 +121,71 @@ class DomainGrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.domain}: {self.get_grade_display()}"
+
+
+class Feedback(models.Model):
+    """Feedback from a child, young person or family member, recorded as structured answers.
+
+    Nothing here names the person. Free text is kept only where the council has turned it
+    on ([board.feedback] free_text = true in headway.toml, see headway.board.feedback);
+    it is never published (no member page, no committee pack) and never copied into the
+    history. Grouped by team and by what it was about, feedback sits beside the audits.
+    """
+
+    class From(models.TextChoices):
+        CHILD = "child", "Child or young person"
+        CARE_LEAVER = "care_leaver", "Care leaver"
+        PARENT = "parent", "Parent or carer"
+        FAMILY = "family", "Other family member"
+
+    class Channel(models.TextChoices):
+        SURVEY = "survey", "Survey"
+        CONVERSATION = "conversation", "Conversation with an auditor"
+        PARTICIPATION = "participation", "Participation group"
+        COMPLIMENT = "compliment", "Compliment"
+        COMPLAINT = "complaint", "Complaint"
+
+    class About(models.TextChoices):
+        WORKER = "worker", "Their worker"
+        ASSESSMENT = "assessment", "Assessment"
+        PLAN = "plan", "Plans and meetings"
+        HOME = "home", "Where they live"
+        HELP = "help", "The help they got"
+        OTHER = "other", "Something else"
+
+    class Answer(models.TextChoices):
+        YES = "yes", "Yes"
+        PARTLY = "partly", "Partly"
+        NO = "no", "No"
+        NOT_ASKED = "not_asked", "Not asked"
+
+    class Overall(models.IntegerChoices):
+        VERY_POOR = 1, "Very poor"
+        POOR = 2, "Poor"
+        OKAY = 3, "Okay"
+        GOOD = 4, "Good"
+        VERY_GOOD = 5, "Very good"
+
+    history_withheld = ("free_text",)  # the history says it changed, never what it says
+
+    received_on = models.DateField("Date received")
+    from_whom = models.CharField("From", max_length=20, choices=From.choices)
+    channel = models.CharField("How it was given", max_length=20, choices=Channel.choices)
+    team = models.CharField(max_length=200, help_text="The team working with the child or family.")
+    about = models.CharField("What it was about", max_length=20, choices=About.choices)
+    listened_to = models.CharField("Felt listened to", max_length=10, choices=Answer.choices)
+    made_a_difference = models.CharField("Said the help made a difference", max_length=10, choices=Answer.choices)
+    overall = models.PositiveSmallIntegerField("Overall experience", choices=Overall.choices)
+    themed_audit = models.ForeignKey(ThemedAudit, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="feedback",
+                                     help_text="The themed audit this feedback was gathered for, if any.")
+    free_text = models.TextField("In their words", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name_plural = "feedback"
+
+    def __str__(self) -> str:
+        return f"Feedback from a {self.get_from_whom_display().lower()}, {self.received_on:%d %B %Y}"

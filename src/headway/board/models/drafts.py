@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from headway.board.models.plan import RAG_CHOICES, Action
+from headway.board.models.plan import RAG_CHOICES, Action, KeyArea
 
 
 class DraftVersion(models.Model):
@@ -63,15 +63,33 @@ class VersionedThread(models.Model):
 
 
 class PositionStatement(VersionedThread):
-    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="statements")
+    """The position of one action, or of one key area of the plan, at a date."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="statements", null=True, blank=True)
+    key_area = models.ForeignKey(KeyArea, on_delete=models.PROTECT, related_name="statements", null=True, blank=True)
     as_of = models.DateField("Statement date", help_text="The date the statement describes, usually the meeting's.")
 
     class Meta:
         ordering = ["-as_of", "-id"]
-        constraints = [models.UniqueConstraint(fields=["action", "as_of"], name="board_one_statement_a_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "as_of"], name="board_one_statement_a_day"),
+            models.UniqueConstraint(fields=["key_area", "as_of"], name="board_one_area_statement_a_day"),
+            models.CheckConstraint(condition=(models.Q(action__isnull=False, key_area__isnull=True)
+                                              | models.Q(action__isnull=True, key_area__isnull=False)),
+                                   name="board_statement_is_for_an_action_or_an_area"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.action.reference} position at {self.as_of:%d %B %Y}"
+        return f"{self.subject_name} position at {self.as_of:%d %B %Y}"
+
+    @property
+    def subject(self):
+        """The action or the key area the statement is about."""
+        return self.action if self.action_id else self.key_area
+
+    @property
+    def subject_name(self) -> str:
+        return self.action.reference if self.action_id else f"Key area {self.key_area.name}"
 
 
 class StatementVersion(DraftVersion):

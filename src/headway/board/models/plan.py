@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from headway.board.evidence import evidence_storage, stored_name
+
 RAG_CHOICES = [("R", "Red"), ("A", "Amber"), ("G", "Green")]
 
 
@@ -36,6 +38,9 @@ class KeyArea(models.Model):
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
+    accountable_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="board_key_areas", null=True, blank=True,
+        help_text="Who writes the area's position statements (an analyst can too).")
 
     class Meta:
         ordering = ["order", "name"]
@@ -142,15 +147,15 @@ class Milestone(models.Model):
 
 
 class Evidence(models.Model):
-    """A link to evidence for an action (a document on the council's intranet, an audit report).
-
-    Links only: uploaded files need storage outside the web root and a virus check,
-    which this app does not have yet (docs/board.md).
-    """
+    """Evidence for an action: a link (a document on the council's intranet) or an uploaded
+    file, stored outside the web root under a random name (headway.board.evidence)."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="evidence")
     title = models.CharField(max_length=300)
-    url = models.URLField("Link", max_length=500, help_text="A link starting https://")
+    url = models.URLField("Link", max_length=500, blank=True, help_text="A link starting https://")
+    file = models.FileField("File", blank=True, max_length=200, storage=evidence_storage, upload_to=stored_name)
+    file_name = models.CharField("File name", max_length=255, blank=True, help_text="The name it was uploaded with.")
+    file_size = models.PositiveIntegerField(null=True, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
 
@@ -160,3 +165,9 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.url and self.file:
+            raise ValidationError("Give a link or upload a file, not both")
+        if not self.url and not self.file:
+            raise ValidationError("Give a link starting https:// or upload a file")

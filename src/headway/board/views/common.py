@@ -90,6 +90,7 @@ def permissions_for(user, **records) -> dict:
         "manage_plan": None, "manage_risks": None, "run_meetings": None, "see_approvals": None,
         "view_internal": None, "write_commentary": None, "import": None, "view_case_audits": None,
         "record_audit": None, "manage_audit_programme": None, "view_audit_summary": None,
+        "view_feedback": None, "record_feedback": None,
     }
     found = {verb: can(user, verb, obj) for verb, obj in checks.items()}
     for verb, record in records.items():

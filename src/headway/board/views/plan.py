@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from headway.board import catalogue, forms
-from headway.board.models import Action, KeyArea, OfstedPoint, PositionStatement, Risk, Status, Theme
+from headway.board import catalogue, evidence, forms
+from headway.board.models import Action, Evidence, KeyArea, OfstedPoint, PositionStatement, Risk, Status, Theme
 from headway.board.permissions import board_view, can, require
 from headway.board.rag import approved_rating, is_overdue, officer_rating, today
 from headway.board.risks import risks_needing_attention
@@ -64,11 +65,12 @@ def plan(request):
                                                "can": permissions_for(request.user), "today": on})
 
 
-def statements_visible_to(user, action) -> list[dict]:
-    """Each statement with the version this user may see: the newest (officers), the newest approved (members)."""
+def statements_visible_to(user, subject) -> list[dict]:
+    """Each statement on an action or key area with the version this user may see: the newest
+    (officers), the newest approved (members)."""
     internal = can(user, "view_internal")
     shown = []
-    for statement in action.statements.all():
+    for statement in subject.statements.all():
         version = statement.latest_version() if internal else statement.latest_approved()
         if version is not None:
             shown.append({"statement": statement, "version": version,
@@ -137,13 +139,13 @@ def action_update(request, pk: int):
                      title=f"Update action {action.reference}", caption=action.title)
 
 
-def child_of_action(request, pk: int, form_class, title: str, instance=None, **values):
+def child_of_action(request, pk: int, form_class, title: str, instance=None, upload: bool = False, **values):
     """Add or change a milestone or a piece of evidence on an action the user may update."""
     action = get_object_or_404(Action, pk=pk)
     require(request.user, "update_action", action)
     url = reverse("board:action_detail", args=[pk])
     return edit_page(request, form_class, instance=instance, save=saving_with(action=action, **values), title=title,
-                     caption=str(action), back_url=url, done_url=url)
+                     caption=str(action), back_url=url, done_url=url, upload=upload)
 
 
 @require_http_methods(FORM_METHODS)
@@ -163,7 +165,22 @@ def milestone_edit(request, pk: int, milestone_pk: int):
 @require_http_methods(FORM_METHODS)
 @board_view("view_internal")
 def evidence_create(request, pk: int):
-    return child_of_action(request, pk, forms.EvidenceForm, "Add evidence", added_by=request.user)
+    return child_of_action(request, pk, forms.EvidenceForm, "Add evidence", upload=True, added_by=request.user)
+
+
+@require_safe
+@board_view("view_internal")
+def evidence_download(request, pk: int, evidence_pk: int):
+    """An uploaded file, to those who may see the action's evidence, as an attachment that
+    the browser must not sniff or run (headway.board.evidence)."""
+    item = get_object_or_404(Evidence, pk=evidence_pk, action_id=pk)
+    if not item.file:
+        raise Http404("This evidence is a link, not a file")
+    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.file_name or item.file.name,
+                            content_type=evidence.content_type(item.file.name))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 # --- themes, key areas, Ofsted points --------------------------------------------------
@@ -184,6 +201,20 @@ def theme_edit(request, pk: int | None = None):
 @board_view("manage_plan")
 def key_area_edit(request, pk: int | None = None):
     return simple_edit(request, forms.KeyAreaForm, KeyArea, pk, "a key area", "board:plan")
+
+
+@require_safe
+@board_view("view_board")
+def key_area_detail(request, pk: int):
+    """A key area of the plan: its accountable officer, its actions and its position statements."""
+    area = get_object_or_404(KeyArea.objects.select_related("accountable_officer"), pk=pk)
+    on = today()
+    return render(request, "board/key_area_detail.html", {
+        "area": area, "officer": person(area.accountable_officer),
+        "rows": [action_row(request.user, a, on) for a in plan_actions().filter(key_area=area)],
+        "statements": statements_visible_to(request.user, area),
+        "history": history_rows(history_for(area)) if can(request.user, "view_internal") else [],
+        "can": permissions_for(request.user, write_statement=area)})
 
 
 @require_http_methods(FORM_METHODS)

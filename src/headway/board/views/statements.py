@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from headway.board import catalogue, drafts, forms
-from headway.board.models import (Action, CommentaryVersion, MeasureCommentary, PositionStatement,
+from headway.board.models import (Action, CommentaryVersion, KeyArea, MeasureCommentary, PositionStatement,
                                   StatementVersion)
 from headway.board.permissions import board_view, can, require
 from headway.board.rag import today
@@ -66,6 +66,26 @@ def statement_create(request, pk: int):
         back_url=reverse("board:action_detail", args=[pk]))
 
 
+@require_http_methods(FORM_METHODS)
+@board_view("view_internal")
+def key_area_statement_create(request, pk: int):
+    area = get_object_or_404(KeyArea, pk=pk)
+    require(request.user, "write_statement", area)
+    return text_form_page(
+        request, forms.NewStatementForm, initial={"as_of": today()},
+        write=lambda data: drafts.write_statement(area, data["as_of"], request.user, data),
+        title="Write a position statement for the key area", caption=f"Key area {area.name}",
+        back_url=reverse("board:key_area_detail", args=[pk]))
+
+
+def subject_page(statement) -> tuple[str, str]:
+    """Where a statement belongs, and what to call it: its action's page, or its key area's."""
+    if statement.action_id:
+        action = statement.action
+        return (reverse("board:action_detail", args=[action.pk]), f"Action {action.reference}: {action.title}")
+    return reverse("board:key_area_detail", args=[statement.key_area_id]), f"Key area {statement.key_area.name}"
+
+
 def revise_page(request, thread, form_class, title: str):
     """Revise a statement or commentary: the form starts from the newest version's words."""
     kind = drafts.KINDS[type(thread)]
@@ -80,18 +100,20 @@ def revise_page(request, thread, form_class, title: str):
 @require_http_methods(FORM_METHODS)
 @board_view("view_internal")
 def statement_revise(request, pk: int):
-    statement = get_object_or_404(PositionStatement.objects.select_related("action"), pk=pk)
+    statement = get_object_or_404(PositionStatement.objects.select_related("action", "key_area"), pk=pk)
     return revise_page(request, statement, forms.StatementTextForm, "Revise the position statement")
 
 
 @require_safe
 @board_view("view_board")
 def statement_detail(request, pk: int):
-    statement = get_object_or_404(PositionStatement.objects.select_related("action"), pk=pk)
+    statement = get_object_or_404(PositionStatement.objects.select_related("action", "key_area"), pk=pk)
     versions = versions_visible_to(request.user, statement)
     internal = can(request.user, "view_internal")
+    back_url, subject = subject_page(statement)
     return render(request, "board/statement_detail.html", {
-        "statement": statement, "action": statement.action, "rows": version_rows(request.user, versions),
+        "statement": statement, "back_url": back_url, "subject": subject,
+        "rows": version_rows(request.user, versions),
         "history": history_rows(history_for(statement, *versions)) if internal else [],
         "can": permissions_for(request.user, revise_statement=statement),
     })
@@ -127,7 +149,7 @@ def approvals(request):
                              "url": thread_url(thread), "may_approve": can(request.user, "approve", version)})
         return rows
 
-    statements = PositionStatement.objects.select_related("action").order_by("as_of")
+    statements = PositionStatement.objects.select_related("action", "key_area").order_by("as_of")
     commentaries = MeasureCommentary.objects.order_by("period_end", "measure_id")
     return render(request, "board/approvals.html", {"statements": waiting(statements),
                                                     "commentaries": waiting(commentaries)})

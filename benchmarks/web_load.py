@@ -1,0 +1,220 @@
+"""Load benchmark for the dashboard: N users browsing at once for a bounded time.
+
+    .venv/bin/python benchmarks/web_load.py --workspace WORKSPACE [--users 50] [--duration 60]
+                                            [--workers 2] [--think 1.0] [--warmup 10] [--base-url URL]
+
+Starts `python -m headway.web.server --workers W` on a free loopback port for a
+workspace with a published warehouse (or uses --base-url), makes a benchmark Analyst
+in that workspace's app database (a random password, printed nowhere), signs every
+simulated user in through the sign-in form, then each user loops until the time is up:
+open the scorecard, a measure page, an exception list (picked at random from the
+links the pages offer), waiting --think seconds (uniformly 0.5x to 1.5x) between
+pages, like a person reading. --think 0 is a closed loop that measures throughput.
+The first --warmup seconds of browsing are not counted (a server just started is slow).
+
+Prints requests, errors (any status but 200, or no answer), requests per second and
+the 50th, 95th and 99th percentile latency, overall and per kind of page. Exits 1 if
+there were errors. Nothing here is a test: the suite makes no timing assertions.
+
+Why not locust: it would add gevent, Flask and more to the development dependencies
+for what a hundred lines of threads and `requests` do here; each simulated user keeps
+its own keep-alive connection and session cookie, as a browser would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+START_TIMEOUT = 120  # seconds for the server to migrate and listen
+REQUEST_TIMEOUT = 30
+KINDS = ("scorecard", "measure", "exceptions")
+
+
+@dataclass
+class Results:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, kind: str, seconds: float, error: str | None) -> None:
+        with self.lock:
+            self.latencies[kind].append(seconds)
+            if error:
+                self.errors.append(error)
+
+
+# --- the server ---------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(workspace: Path, workers: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "HEADWAY_WORKSPACE": str(workspace)}
+    process = subprocess.Popen([sys.executable, "-m", "headway.web.server", "--port", str(port),
+                                "--workers", str(workers)], env=env, cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"The server stopped: {process.stderr.read()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    sys.exit(f"The server did not listen within {START_TIMEOUT}s.")
+
+
+def make_user(workspace: Path) -> tuple[str, str]:
+    """A benchmark Analyst (sees everything) in the workspace's app database."""
+    username, password = "load-benchmark", secrets.token_urlsafe(24)
+    subprocess.run([sys.executable, "-m", "headway", "user", username, "--role", "Analyst", "--authority",
+                    "--password", password, "--workspace", str(workspace)], cwd=ROOT, check=True,
+                   capture_output=True, timeout=120)
+    return username, password
+
+
+# --- one simulated user ----------------------------------------------------------------
+def sign_in(base: str, username: str, password: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{base}/sign-in/", timeout=REQUEST_TIMEOUT)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    done = session.post(f"{base}/sign-in/", timeout=REQUEST_TIMEOUT, allow_redirects=False,
+                        data={"username": username, "password": password, "csrfmiddlewaretoken": token})
+    if done.status_code != 302:
+        raise RuntimeError(f"sign-in answered {done.status_code}")
+    return session
+
+
+def links(session: requests.Session, url: str, pattern: str) -> list[str]:
+    page = session.get(url, timeout=REQUEST_TIMEOUT)
+    page.raise_for_status()
+    return sorted(set(re.findall(pattern, page.text)))
+
+
+def site_map(base: str, session: requests.Session) -> dict[str, list[str]]:
+    """The pages users will open: found from the scorecard's and the exception index's links."""
+    measures = links(session, f"{base}/", r'href="(/measures/[A-Za-z0-9_-]+/)"')
+    lists = links(session, f"{base}/exceptions/", r'href="(/exceptions/[a-z0-9-]+/)"')
+    if not measures or not lists:
+        sys.exit("The dashboard offers no measure pages or no exception lists: is the warehouse published?")
+    return {"scorecard": ["/"], "measure": measures, "exceptions": lists}
+
+
+def browse(base: str, session: requests.Session, pages: dict[str, list[str]], until: float, think: float,
+           results: Results, rng: random.Random) -> None:
+    while time.monotonic() < until:
+        for kind in KINDS:
+            if time.monotonic() >= until:
+                return
+            path = rng.choice(pages[kind])
+            started = time.perf_counter()
+            try:
+                response = session.get(base + path, timeout=REQUEST_TIMEOUT, allow_redirects=False)
+                response.content  # noqa: B018 - the whole body, as a browser reads it
+                error = None if response.status_code == 200 else f"{path}: HTTP {response.status_code}"
+            except requests.RequestException as exc:
+                error = f"{path}: {type(exc).__name__}"
+            results.add(kind, time.perf_counter() - started, error)
+            if think:
+                time.sleep(think * rng.uniform(0.5, 1.5))
+
+
+# --- the run and the report --------------------------------------------------------------
+def percentile(values: list[float], p: float) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
+
+
+def report(results: Results, seconds: float, users: int, workers: int, think: float) -> str:
+    every = [v for values in results.latencies.values() for v in values]
+    lines = [f"{users} users, {workers} worker process(es), think time {think:g}s, {seconds:.0f}s",
+             f"requests {len(every)}  errors {len(results.errors)}  {len(every) / seconds:.1f} requests/s",
+             f"{'page':<12}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"]
+    for kind, values in [*results.latencies.items(), ("all", every)]:
+        if values:
+            p50, p95, p99 = (percentile(values, p) * 1000 for p in (50, 95, 99))
+            lines.append(f"{kind:<12}{len(values):>9}{p50:>9.0f}{p95:>9.0f}{p99:>9.0f}")
+    for error in sorted(set(results.errors))[:10]:
+        lines.append(f"error: {error}")
+    return "\n".join(lines)
+
+
+def browse_together(base: str, sessions: list, pages: dict[str, list[str]], duration: float, think: float,
+                    seed: int) -> tuple[Results, float]:
+    results = Results()
+    started = time.monotonic()
+    until = started + duration
+    threads = [threading.Thread(target=browse, args=(base, s, pages, until, think, results, random.Random(seed + i)))
+               for i, s in enumerate(sessions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, time.monotonic() - started
+
+
+def run(base: str, username: str, password: str, users: int, duration: float, think: float, seed: int,
+        warmup: float) -> tuple[Results, float]:
+    sessions = [sign_in(base, username, password) for _ in range(users)]
+    pages = site_map(base, sessions[0])
+    if warmup:  # a server that has just started is slower (templates, first queries): not counted
+        browse_together(base, sessions, pages, warmup, think, seed + 1000)
+    return browse_together(base, sessions, pages, duration, think, seed)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workspace", type=Path, help="A workspace with a published warehouse.")
+    parser.add_argument("--base-url", help="Use a server already running here (needs --username/--password).")
+    parser.add_argument("--username")
+    parser.add_argument("--password")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=60.0, help="Seconds of browsing (default 60).")
+    parser.add_argument("--workers", type=int, default=2, help="Server worker processes (default 2).")
+    parser.add_argument("--think", type=float, default=1.0, help="Mean seconds between a user's pages (default 1).")
+    parser.add_argument("--warmup", type=float, default=10.0,
+                        help="Seconds of browsing before the measured time, not counted (default 10).")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    if not args.base_url and not args.workspace:
+        parser.error("give --workspace (to start a server) or --base-url")
+    process = None
+    if args.base_url:
+        base, username, password = args.base_url.rstrip("/"), args.username, args.password
+    else:
+        username, password = make_user(args.workspace.resolve())
+        process, base = start_server(args.workspace.resolve(), args.workers)
+    try:
+        results, seconds = run(base, username, password, args.users, args.duration, args.think, args.seed,
+                               args.warmup)
+    finally:
+        if process:
+            process.terminate()
+            process.wait(timeout=30)
+    print(report(results, seconds, args.users, args.workers, args.think))
+    return 1 if results.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,211 @@
+"""Loading integrity (issue 3): a resubmission replaces its year and says what
+changed; a return loads whole or not at all, even when killed while writing; rows
+read = rows accepted + rows rejected for every file, in the `headway load` output.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from headway.cli import main
+from headway.errors import FileRejected
+from headway.warehouse import staging
+from headway.warehouse.staging import load_files, staged_tables
+
+EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE"
+HEADER = "CHILD,SEX,DOB,ETHNIC"
+
+
+def year_folder(root: Path, header: list[str], episodes: list[str], year: int = 2026) -> Path:
+    folder = root / str(year)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "header.csv").write_text("\n".join([HEADER, *header]) + "\n")
+    (folder / "episodes.csv").write_text("\n".join([EPISODES, *episodes]) + "\n")
+    return folder
+
+
+def snapshot(settings) -> dict[str, bytes]:
+    return {str(p.relative_to(settings.staging_dir)): p.read_bytes()
+            for p in settings.staging_dir.rglob("*") if p.is_file() and p.name != ".lock"}
+
+
+FIRST = (["0001,1,01/01/2015,WBRI", "0002,2,01/01/2016,WBRI", "0003,1,01/01/2017,WBRI"],
+         ["0001,01/05/2025,S,C2,N1,U1,PR1,,,", "0002,01/05/2025,S,C2,N1,U1,PR1,,,",
+          "0003,01/06/2025,S,C2,N1,U1,PR1,,,"])
+# 0001 unchanged; 0002's episode changes (it ends); 0003 leaves; 0004 arrives.
+SECOND = (["0001,1,01/01/2015,WBRI", "0002,2,01/01/2016,WBRI", "0004,2,01/01/2018,WBRI"],
+          ["0001,01/05/2025,S,C2,N1,U1,PR1,,,", "0002,01/05/2025,S,C2,N1,U1,PR1,01/09/2025,E11,",
+           "0004,01/07/2025,S,C2,N1,U1,PR1,,,"])
+
+
+# ------------------------------------------------------------------ resubmission
+
+def test_a_resubmission_replaces_its_year_and_says_what_changed(tmp_path, workspace):
+    load_files([year_folder(tmp_path / "v1", *FIRST)], workspace)
+    results = load_files([year_folder(tmp_path / "v2", *SECOND)], workspace)
+    notes = {Path(r.file).name: r.notes for r in results}
+    assert "replaces the 2025/26 ssda903_episodes loaded before: 1 row(s) added, 1 removed, 1 changed; " \
+           "1 child(ren) added, 1 removed" in notes["episodes.csv"]
+    assert "replaces the 2025/26 ssda903_header loaded before: 1 row(s) added, 1 removed, 0 changed; " \
+           "1 child(ren) added, 1 removed" in notes["header.csv"]
+    episodes = pq.read_table(workspace.staging_dir / "ssda903_episodes" / "2026.parquet")
+    assert episodes.num_rows == 3 and episodes.column("dec").null_count == 2
+
+
+def test_an_identical_resubmission_changes_nothing(tmp_path, workspace):
+    load_files([year_folder(tmp_path / "v1", *FIRST)], workspace)
+    results = load_files([year_folder(tmp_path / "v1", *FIRST)], workspace)
+    assert all(any(n.endswith("0 row(s) added, 0 removed, 0 changed; 0 child(ren) added, 0 removed")
+                   for n in r.notes) for r in results)
+
+
+def test_a_first_load_and_other_years_say_nothing_about_replacing(tmp_path, workspace):
+    results = load_files([year_folder(tmp_path / "v1", *FIRST)], workspace)
+    assert not any("replaces" in n for r in results for n in r.notes)
+    older = (["0009,1,01/01/2012,WBRI"], ["0009,01/05/2024,S,C2,N1,U1,PR1,,,"])
+    results = load_files([year_folder(tmp_path / "v1", *older, year=2025)], workspace)
+    assert not any("replaces" in n for r in results for n in r.notes)
+    assert sorted(p.name for p in (workspace.staging_dir / "ssda903_episodes").glob("*.parquet")) == \
+        ["2025.parquet", "2026.parquet"]
+
+
+# ------------------------------------------------------------------ all or nothing
+
+def test_one_bad_file_among_good_ones_loads_nothing_and_staging_is_unchanged(tmp_path, workspace):
+    load_files([year_folder(tmp_path / "v1", *FIRST)], workspace)
+    before = snapshot(workspace)
+    folder = year_folder(tmp_path / "v2", *SECOND)
+    (folder / "reviews.csv").write_text("CHILD,DOB,REVIEW,REVIEW_CODE\n0001,01/01/2015,31/09/2025,PN1\n")
+    with pytest.raises(FileRejected) as caught:
+        load_files([folder], workspace)
+    assert [str(e) for e in caught.value.errors] == [
+        f"{Path('2026') / 'reviews.csv'}, table ssda903_reviews, row 2, column REVIEW: is not a real date in the "
+        "form DD/MM/YYYY or YYYY-MM-DD"]
+    assert snapshot(workspace) == before
+
+
+def test_a_fatal_integrity_problem_in_one_file_loads_nothing(tmp_path, workspace):
+    load_files([year_folder(tmp_path / "v1", *FIRST)], workspace)
+    before = snapshot(workspace)
+    header, episodes = SECOND
+    folder = year_folder(tmp_path / "v2", header, episodes + ["0004,01/08/2025,S,C2,N1,U1,PR1,,,"])
+    with pytest.raises(FileRejected, match="row 5, column DECOM: this episode starts before the episode on row 4 ends"):
+        load_files([folder], workspace)
+    assert snapshot(workspace) == before
+
+
+def test_a_load_killed_while_renaming_is_finished_by_the_next_reader(tmp_path, workspace, monkeypatch):
+    """The journal lists every file of the load: one renamed, then the process dies;
+    the next look at staging renames the rest, so the return is never half in."""
+    load_files([year_folder(tmp_path / "v1", *FIRST)], workspace)
+    renamed = []
+    real_replace = os.replace
+
+    def dies_after_one(source, target):
+        if str(target).endswith(".parquet"):
+            if renamed:
+                raise KeyboardInterrupt("killed")
+            renamed.append(target)
+        return real_replace(source, target)
+
+    monkeypatch.setattr(staging.os, "replace", dies_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        load_files([year_folder(tmp_path / "v2", *SECOND)], workspace)
+    monkeypatch.setattr(staging.os, "replace", real_replace)
+    assert (workspace.staging_dir / staging.JOURNAL).exists() and len(renamed) == 1
+    assert len(list(workspace.staging_dir.rglob("*.tmp"))) == 1  # one new file in place, one still waiting
+    staged = staged_tables(workspace)
+    assert not (workspace.staging_dir / staging.JOURNAL).exists()
+    assert pq.read_table(staged["ssda903_episodes"][0]).column("dec").null_count == 2  # the second load's
+    assert pq.read_table(staged["ssda903_header"][0]).num_rows == 3
+    assert not list(workspace.staging_dir.rglob("*.tmp"))
+
+
+def test_temporary_files_of_a_load_killed_while_writing_are_removed(tmp_path, workspace):
+    load_files([year_folder(tmp_path / "v1", *FIRST)], workspace)
+    before = snapshot(workspace)
+    stray = workspace.staging_dir / "ssda903_episodes" / ".2026.parquet.99999.tmp"
+    stray.write_bytes(b"half a file")
+    load_files([year_folder(tmp_path / "v1", *FIRST)], workspace)
+    assert not stray.exists() and snapshot(workspace).keys() == before.keys()
+
+
+def test_a_load_that_fails_writing_leaves_no_temporary_files_and_no_journal(tmp_path, workspace, monkeypatch):
+    load_files([year_folder(tmp_path / "v1", *FIRST)], workspace)
+    before = snapshot(workspace)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(staging.pq, "write_table", disk_full)
+    with pytest.raises(OSError):
+        load_files([year_folder(tmp_path / "v2", *SECOND)], workspace)
+    assert snapshot(workspace) == before
+
+
+# ------------------------------------------------------------------ rows read = accepted + rejected
+
+def test_the_load_command_reports_rows_for_every_file_and_what_changed(tmp_path):
+    workspace = tmp_path / "ws"
+    runner = CliRunner()
+    first = runner.invoke(main, ["load", str(year_folder(tmp_path / "v1", *FIRST)), "--workspace", str(workspace)])
+    assert first.exit_code == 0, first.output
+    header, episodes = SECOND
+    folder = year_folder(tmp_path / "v2", header, episodes + [",,,,,,,,,"])
+    second = runner.invoke(main, ["load", str(folder), "--workspace", str(workspace)])
+    assert second.exit_code == 0, second.output
+    lines = second.output.splitlines()
+    assert f"{Path('2026') / 'episodes.csv'}: SSDA903 Episodes 2025/26, 4 rows read, 3 accepted, 1 rejected" \
+        in second.output
+    assert f"{Path('2026') / 'header.csv'}: SSDA903 Header 2025/26, 3 rows read, 3 accepted, 0 rejected" \
+        in second.output
+    assert "      1 blank row(s) (every cell empty) rejected" in lines
+    assert any(line.strip().startswith("replaces the 2025/26 ssda903_episodes loaded before: 1 row(s) added")
+               for line in lines)
+
+
+def test_warnings_load_and_are_listed_fatal_problems_exit_1(tmp_path):
+    workspace = tmp_path / "ws"
+    header, episodes = FIRST
+    folder = year_folder(tmp_path / "v1", header, episodes)
+    (folder / "reviews.csv").write_text("CHILD,DOB,REVIEW,REVIEW_CODE\n0001,02/01/2015,01/06/2025,PN1\n")
+    loaded = CliRunner().invoke(main, ["load", str(folder), "--workspace", str(workspace)])
+    assert loaded.exit_code == 0, loaded.output
+    assert "      warning HW05: row 2: the date of birth differs from the child's row 2 in the Header " \
+           f"({Path('2026') / 'header.csv'})" in loaded.output
+    (folder / "header.csv").write_text("\n".join([HEADER, *header, header[0]]) + "\n")
+    refused = CliRunner().invoke(main, ["load", str(folder), "--workspace", str(workspace)])
+    assert refused.exit_code == 1
+    assert "Nothing was loaded" in refused.output
+    assert "row 5, column CHILD: this child is already on row 2" in refused.output
+
+
+def test_rows_add_up_for_every_file_of_the_synthetic_authority(tmp_path, workspace):
+    from headway.synth import generate
+    generate(tmp_path / "returns", children=3000, years=2)
+    results = load_files([tmp_path / "returns"], workspace)
+    assert results and all(r.rows_read == r.rows_accepted + r.rows_rejected for r in results)
+    assert all(r.rows_rejected == 0 or r.notes for r in results)  # a rejected row always says why
+
+
+def test_compare_counts_repeated_rows_and_empty_tables():
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from headway.warehouse.resubmission import compare
+    day = dt.date(2025, 5, 1)
+    old = pa.table({"child_id": ["a", "b"], "decom": [day, day], "ls": ["C2", "C2"]})
+    twice = pa.concat_tables([old, old.slice(0, 1)])
+    assert compare(old, twice).describe() == "1 row(s) added, 0 removed, 0 changed; 0 child(ren) added, 0 removed"
+    assert compare(twice, old).describe() == "0 row(s) added, 1 removed, 0 changed; 0 child(ren) added, 0 removed"
+    assert compare(old, old.slice(0, 0)).describe() == \
+        "0 row(s) added, 2 removed, 0 changed; 0 child(ren) added, 2 removed"
+    teams = pa.table({"team_id": ["T1", "T2"], "team_name": ["A", "B"]})
+    renamed = pa.table({"team_id": ["T1", "T2"], "team_name": ["A", "Bee"]})
+    assert compare(teams, renamed).describe() == "0 row(s) added, 0 removed, 1 changed"
