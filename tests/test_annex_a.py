@@ -487,4 +487,18 @@ def test_a_row_number_past_excel_last_row_is_refused(tmp_path):
                 data = data.replace(b'<row r="2"', b'<row r="1048600"')
             target.writestr(item, data)
     error = rejected(crafted).errors[0]
-    assert "past Excel's last row" in error.message and error.sheet == "List 1"
+    assert "past Excel's last row" in error.message and "xl/worksheets/" in error.message
+
+
+def test_a_cell_far_beyond_the_data_is_refused_before_the_sheet_is_read(tmp_path):
+    """One cell written at XFD1048576 would make a grid of 17 billion cells."""
+    path = contacts_book(tmp_path, [["1", "M", "WBRI", None, 3, dt.datetime(2025, 9, 16), "6"]])
+    crafted = tmp_path / "crafted.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(crafted, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(b'<c r="G2"', b'<c r="XFD1048576"', 1)
+            target.writestr(item, data)
+    error = rejected(crafted).errors[0]
+    assert "damaged or crafted" in error.message and "column 16,384" in error.message

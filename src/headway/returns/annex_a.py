@@ -5,13 +5,13 @@ clearly) whose sheets are named "List 1" ... "List 11" ("List1", "LIST 8 - Child
 in care" too). Each list sheet gives one staging table, annex_a_list<N>
 (annex_a_lists.py holds the columns, header spellings and code lists).
 
-Safety first, before openpyxl sees the file: an OLE2 file is an encrypted
+Safety first, before the file is parsed: an OLE2 file is an encrypted
 (password-protected) workbook or an old .xls, both refused by name; a zip whose
 directory says it unpacks to more than MAX_UNCOMPRESSED_BYTES (or shared strings
 over MAX_SHARED_STRINGS_BYTES) is refused as a possible zip bomb without
-unpacking anything. Then openpyxl reads in read-only mode, one row at a time, with
-saved formula results (data_only), so memory holds the converted columns only.
-Python's expat (2.4.1 and later) refuses entity-expansion bombs in the sheet XML.
+unpacking anything. Then calamine (python-calamine, a Rust reader) reads each
+sheet a row at a time with saved formula results, so memory holds the converted
+columns only; its XML parser expands no entities beyond XML's own five.
 
 Each list sheet: the header is the row, among the first HEADER_SCAN_ROWS, that
 names the most of the list's columns (title rows above it are allowed); headers
@@ -36,17 +36,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import warnings
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import openpyxl
 import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl.utils.datetime import from_excel
+from python_calamine import CalamineWorkbook
 
 from headway.errors import FileRejected, ReturnError
 from headway.returns.annex_a_lists import (CODE_LISTS, ETHNIC_GROUP_WORDS, ETHNICITY_NAMES, EXCEL_ERRORS,
@@ -60,7 +59,7 @@ SHAPE = Shape("Ofsted Annex A", "an Excel workbook (.xlsx) with sheets named Lis
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_UNCOMPRESSED_BYTES = 1 << 30       # 1 GiB: a council's Annex A is tens of MB
-MAX_SHARED_STRINGS_BYTES = 256 << 20   # openpyxl holds the shared strings in memory
+MAX_SHARED_STRINGS_BYTES = 256 << 20   # the shared strings are held in memory
 MAX_ZIP_ENTRIES = 10_000
 HEADER_SCAN_ROWS = 20
 BLANK_CHECK_ROWS = 1000                # rows looked at to call a sheet with no list in it empty
@@ -114,6 +113,54 @@ def _refuse_unsafe(path: Path, file: str) -> None:
                             "(was it cut short?); nothing was loaded") from None
     with archive:
         _check_zip_directory(archive.infolist(), file)
+        for entry in archive.infolist():
+            if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
+                _check_sheet_extent(archive, entry, file)
+
+
+CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
+CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,9})"')
+ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,9})"')
+MAX_SPARSE_CELLS = 2_000_000  # cells of a sheet's grid beyond those it writes (calamine holds the grid)
+
+
+def _check_sheet_extent(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, file: str) -> None:
+    """calamine holds a sheet as a grid from its first cell to its last, so one cell
+    written at XFD1048576 would claim hundreds of GB: refuse a sheet whose grid is
+    far bigger than the cells it holds. Scanned as it unpacks, a block at a time."""
+    last_row = last_col = cells = 0
+    tail = b""
+    with archive.open(entry) as fh:
+        while block := fh.read(4 << 20):
+            text = tail + block
+            cut = text.rfind(b"<c ")  # a reference may straddle blocks: keep the last one for next time
+            cut = cut if cut > 0 else len(text)
+            cells, last_row, last_col = _extent(text[:cut], cells, last_row, last_col)
+            tail = text[cut:]
+    cells, last_row, last_col = _extent(tail, cells, last_row, last_col)
+    if last_row > EXCEL_LAST_ROW:
+        raise _reject(file, f"has rows past Excel's last row ({EXCEL_LAST_ROW:,}) in {entry.filename}: "
+                            "the sheet is damaged or crafted; nothing was loaded")
+    if last_row * last_col > cells * 4 + MAX_SPARSE_CELLS:
+        raise _reject(file, f"has a sheet ({entry.filename}) whose cells reach row {last_row:,}, column "
+                            f"{last_col:,} though it holds only {cells:,}: it is damaged or crafted; "
+                            "nothing was loaded")
+
+
+def _extent(text: bytes, cells: int, last_row: int, last_col: int) -> tuple[int, int, int]:
+    """Add a block's cells and furthest row and column (the regexes do the looping)."""
+    columns = CELL_COLUMN.findall(text)
+    rows = [*CELL_ROW.findall(text), *ROW_NUMBER.findall(text)]
+    return (cells + len(columns), max(last_row, max(map(int, rows), default=0)),
+            max(last_col, max(map(_column_number, set(columns)), default=0)))
+
+
+@lru_cache(maxsize=4096)
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
 
 
 def _check_zip_directory(entries: list[zipfile.ZipInfo], file: str) -> None:
@@ -152,14 +199,53 @@ def _is_encrypted_ole2(path: Path) -> bool:
     return False
 
 
-def _open(path: Path, file: str):
+def _open(path: Path, file: str) -> "_Workbook":
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
-            return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        return _Workbook(CalamineWorkbook.from_path(str(path)))
+    except Exception as exc:  # calamine raises several kinds for a damaged file
         raise _reject(file, f"could not be read as an Excel workbook ({type(exc).__name__}): open it in "
                             "Excel and save it again as .xlsx; nothing was loaded") from None
+
+
+class _Workbook:
+    """The workbook as calamine (Rust) reads it: about ten times as fast as openpyxl's
+    read-only mode (benchmarks/RESULTS.md), with the same cell values (None for an
+    empty cell; dates as dates; numbers as floats)."""
+
+    def __init__(self, book):
+        self._book = book
+        self._loaded: tuple[str, object] | None = None
+        self.worksheets = [_Worksheet(self, name) for name in book.sheet_names]
+
+    def sheet(self, title: str):
+        """calamine holds a whole sheet in memory once loaded: keep only the last one."""
+        if self._loaded is None or self._loaded[0] != title:
+            self._loaded = None
+            self._loaded = (title, self._book.get_sheet_by_name(title))
+        return self._loaded[1]
+
+    def close(self) -> None:
+        self._loaded = None
+        self._book.close()
+
+
+class _Worksheet:
+    def __init__(self, workbook: _Workbook, title: str):
+        self._workbook, self.title = workbook, title
+
+    def iter_rows(self, min_row: int = 1, max_col: int | None = None):
+        """Rows as tuples, numbered as Excel numbers them from `min_row`: calamine
+        starts at the first used cell, so blank rows and columns before it are put back."""
+        sheet = self._workbook.sheet(self.title)
+        first_row, first_col = sheet.start or (0, 0)
+        pad = (None,) * first_col
+        for _ in range(max(first_row + 1 - min_row, 0)):
+            yield ()
+        skip = max(min_row - 1 - first_row, 0)
+        for i, values in enumerate(sheet.iter_rows()):
+            if i >= skip:
+                row = pad + tuple(None if v == "" else v for v in values)
+                yield row[:max_col] if max_col else row
 
 
 # ------------------------------------------------------------------ the workbook
@@ -230,9 +316,8 @@ def _list_sheets(workbook, file: str) -> dict[int, object]:
 
 
 def _first_rows(worksheet, limit: int, width: int = MAX_COLUMNS) -> list[tuple]:
-    worksheet.reset_dimensions()  # read the rows there are, whatever the sheet's <dimension> claims
     rows = []
-    for row in worksheet.iter_rows(values_only=True, max_col=width):
+    for row in worksheet.iter_rows(max_col=width):
         rows.append(row)
         if len(rows) == limit:
             break
@@ -256,7 +341,7 @@ def _read_sheet(worksheet, annex: AnnexList, file: str, errors: list[ReturnError
     headers = {c.name: str(scanned[sheet.header_row - 1][i]).strip() for c in annex.columns
                if (i := positions.get(c.name)) is not None}
     width = max(positions.values()) + 1  # cells right of the last column read are not needed
-    rows = worksheet.iter_rows(min_row=sheet.header_row + 1, values_only=True, max_col=width)
+    rows = worksheet.iter_rows(min_row=sheet.header_row + 1, max_col=width)
     problems = _convert_rows(sheet, positions, rows, file)
     for (name, message), at in problems.items():
         header = headers.get(name, _column(annex, name).header)
