@@ -18,6 +18,7 @@ Result tables (written by warehouse/build.py):
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,14 +41,24 @@ class Point:
 
 
 class Warehouse:
-    """The published warehouse, open read-only. Use as a context manager."""
+    """The published warehouse, open read-only. Use as a context manager.
 
-    def __init__(self, path: Path):
-        if not Path(path).exists():
-            raise HeadwayError(
-                f"No published warehouse at {path}. Run `headway load` and `headway refresh` first."
-            )
-        self.con = duckdb.connect(str(path), read_only=True)
+    `Warehouse(path)` opens the file (about 90 ms for a large one): right for a
+    command or a report. A server uses `Warehouse.shared(path)`, a cursor on the one
+    snapshot its process keeps open until a refresh publishes the next."""
+
+    def __init__(self, path: Path, con=None, snapshot: "_Snapshot | None" = None):
+        if con is None:
+            if not Path(path).exists():
+                raise HeadwayError(
+                    f"No published warehouse at {path}. Run `headway load` and `headway refresh` first."
+                )
+            con = duckdb.connect(str(path), read_only=True)
+        self.con, self._snapshot = con, snapshot
+
+    @classmethod
+    def shared(cls, path: Path) -> "Warehouse":
+        return _shared_warehouse(Path(path))
 
     def __enter__(self) -> "Warehouse":
         return self
@@ -57,6 +68,9 @@ class Warehouse:
 
     def close(self) -> None:
         self.con.close()
+        if self._snapshot is not None:
+            self._snapshot.release()
+            self._snapshot = None
 
     def _rows(self, sql: str, params: list | None = None) -> list[dict]:
         cur = self.con.execute(sql, params or [])
@@ -221,3 +235,57 @@ class Warehouse:
                 "direction_12m": direction(latest and latest.value, twelve and twelve.value, m["polarity"]),
             })
         return cards
+
+
+# --- one open snapshot per server process ------------------------------------------
+# DuckDB keeps one database instance per file within a process, so reopening
+# current.duckdb after a refresh replaced it would hand back the old instance. A
+# snapshot is therefore an in-memory database of its own with the published file
+# attached read-only: it holds that one file open, whatever current.duckdb names
+# later, until the file has been replaced and the last request using it has finished.
+
+class _Snapshot:
+    def __init__(self, path: Path):
+        stat = path.stat()
+        self.identity = (stat.st_dev, stat.st_ino)
+        self.con = duckdb.connect(":memory:", config={"threads": 1})  # requests run side by side; each needs one
+        quoted = str(path).replace("'", "''")
+        self.con.execute(f"ATTACH '{quoted}' AS published (READ_ONLY)")
+        self.users = 0
+        self.retired = False
+
+    def cursor(self):
+        cursor = self.con.cursor()
+        cursor.execute("USE published")
+        return cursor
+
+    def release(self) -> None:
+        with _LOCK:
+            self.users -= 1
+            self._close_if_done()
+
+    def _close_if_done(self) -> None:
+        if self.retired and self.users == 0:
+            self.con.close()
+
+
+_LOCK = threading.Lock()
+_CURRENT: dict[Path, _Snapshot] = {}
+
+
+def _shared_warehouse(path: Path) -> Warehouse:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise HeadwayError(
+            f"No published warehouse at {path}. Run `headway load` and `headway refresh` first.") from None
+    with _LOCK:
+        snapshot = _CURRENT.get(path)
+        if snapshot is None or snapshot.identity != (stat.st_dev, stat.st_ino):
+            if snapshot is not None:
+                snapshot.retired = True
+                snapshot._close_if_done()
+            snapshot = _CURRENT[path] = _Snapshot(path)
+        snapshot.users += 1
+        cursor = snapshot.cursor()
+    return Warehouse(path, con=cursor, snapshot=snapshot)

@@ -50,7 +50,7 @@ def site_context(request) -> dict:
 def open_warehouse() -> Warehouse | None:
     """The published warehouse, or None if nothing has been published yet."""
     try:
-        return Warehouse(settings.HEADWAY_SETTINGS.warehouse_path)
+        return Warehouse.shared(settings.HEADWAY_SETTINGS.warehouse_path)
     except HeadwayError:
         return None
 
