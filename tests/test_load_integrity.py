@@ -209,3 +209,28 @@ def test_compare_counts_repeated_rows_and_empty_tables():
     teams = pa.table({"team_id": ["T1", "T2"], "team_name": ["A", "B"]})
     renamed = pa.table({"team_id": ["T1", "T2"], "team_name": ["A", "Bee"]})
     assert compare(teams, renamed).describe() == "0 row(s) added, 0 removed, 1 changed"
+
+
+def test_a_warning_is_staged_with_its_table_and_flagged_on_the_measures_using_it(tmp_path):
+    from headway.config import load_settings
+    from headway.warehouse.build import refresh
+    from headway.warehouse.query import Warehouse
+    from headway.warehouse.staging import staged_warnings
+
+    workspace = tmp_path / "ws"
+    header, episodes = FIRST
+    folder = year_folder(tmp_path / "v1", header, episodes)
+    (folder / "reviews.csv").write_text("CHILD,DOB,REVIEW,REVIEW_CODE\n0001,02/01/2015,01/06/2025,PN1\n")
+    assert CliRunner().invoke(main, ["load", str(folder), "--workspace", str(workspace)]).exit_code == 0
+    settings = load_settings(workspace)
+    [reviews] = staged_tables(settings)["ssda903_reviews"]
+    assert [w[:5] for w in staged_warnings(reviews)] == ["HW05:"]
+    [episodes_file] = staged_tables(settings)["ssda903_episodes"]
+    assert staged_warnings(episodes_file) == []
+
+    refresh(settings)
+    with Warehouse(settings.warehouse_path) as warehouse:
+        flagged = warehouse.load_warnings("L16")  # CLA reviews on time: uses the Reviews table
+        assert [(w["source_table"], w["staged_as"]) for w in flagged] == [("ssda903_reviews", "2026")]
+        assert "date of birth differs" in flagged[0]["warning"]
+        assert warehouse.load_warnings("L01") == []  # children looked after: Episodes only

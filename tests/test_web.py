@@ -554,3 +554,17 @@ def test_django_system_checks_pass(web_app):
     from django.core.management import call_command
 
     call_command("check", fail_level="WARNING", verbosity=0)
+
+
+def test_measure_page_flags_warnings_from_loading_its_returns(signed_in, site, monkeypatch):
+    warnings = [{"source_table": "ssda903_reviews", "staged_as": str(2026),
+                 "warning": f"HW05: row {n}: the date of birth differs <b>"} for n in range(12)]
+    monkeypatch.setattr(Warehouse, "load_warnings", lambda self, measure_id: warnings)
+    page = signed_in.get("/measures/A02/").content.decode()
+    assert "Data quality: 12 warnings when the returns this measure uses were loaded" in page
+    assert "SSDA903 Reviews (2026): HW05: row 0: the date of birth differs &lt;b&gt;" in page
+    assert "row 11" not in page and "the first 10" in page  # the rest are in the validation report
+
+
+def test_measure_page_without_warnings_says_nothing_of_them(signed_in, site):
+    assert "Data quality:" not in signed_in.get("/measures/A02/").content.decode()

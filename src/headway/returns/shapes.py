@@ -58,6 +58,7 @@ class ReturnFile:
     collection_year: int | None = None  # the year the collection ends: 2026 = 2025/26
     rows_read: int = 0
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # integrity warnings: loaded, and flagged on measures
     staging_label: str | None = None    # names the staging file of a table without a year (default "current")
 
     @property

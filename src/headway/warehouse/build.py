@@ -31,6 +31,7 @@ from headway.measures.catalogue import load_catalogue
 from headway.measures.engine import NOT_ALLOCATED, NOT_ALLOCATED_NAME, Outcome, compute_measures
 from headway.warehouse.calendar import create_calendar
 from headway.warehouse.results import create_result_tables
+from headway.warehouse.staging import staged_warnings
 from headway.warehouse.tables import STAGING_TABLES, YEARLY_TABLES
 
 MODEL_SQL = Path(__file__).with_name("model.sql")
@@ -139,6 +140,19 @@ def _load_staging(con, settings: Settings) -> None:
         raise HeadwayError(f"Nothing is loaded in {settings.staging_dir}: run `headway load` on your returns first.")
     for table, columns in BENCHMARK_TABLES.items():
         _stage(con, settings, table, columns, table, yearly=False)
+    _stage_warnings(con, settings)
+
+
+def _stage_warnings(con, settings: Settings) -> None:
+    """load_warnings: each staged file's integrity warnings (staging.staged_warnings),
+    so a measure using that table says its figures rest on data with warnings."""
+    con.execute("CREATE TABLE load_warnings (source_table VARCHAR, staged_as VARCHAR, warning VARCHAR)")
+    rows = [(table, path.stem, warning)
+            for table in STAGING_TABLES
+            for path in sorted((settings.staging_dir / table).glob("*.parquet"))
+            for warning in staged_warnings(path)]
+    if rows:
+        con.executemany("INSERT INTO load_warnings VALUES (?, ?, ?)", rows)
 
 
 def _stage(con, settings: Settings, table: str, columns: dict[str, str], name: str, yearly: bool) -> int:

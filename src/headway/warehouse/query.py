@@ -13,6 +13,7 @@ Result tables (written by warehouse/build.py):
   measure_benchmarks measure_id, period_end, benchmark_year, england, region, region_name,
                      stat_neighbour_median, stat_neighbour_mean, stat_neighbour_count, own_published
   refresh_info       key, value (built_at, la_code, la_name, population_year...)
+  load_warnings      source_table, staged_as, warning: integrity warnings of the loaded files
 """
 
 from __future__ import annotations
@@ -88,6 +89,19 @@ class Warehouse:
     def latest_period(self) -> dt.date | None:
         periods = self.periods()
         return periods[-1] if periods else None
+
+    def load_warnings(self, measure_id: str) -> list[dict]:
+        """Integrity warnings found when the returns this measure uses were loaded
+        (source_table, staged_as: the year or extract, warning). None in an older warehouse."""
+        if not self._rows("SELECT 1 FROM information_schema.tables WHERE table_name = 'load_warnings'"):
+            return []
+        return self._rows("""
+            SELECT w.source_table, w.staged_as, w.warning
+            FROM load_warnings w JOIN measure_catalogue m
+              ON list_contains(string_split(m.needs, ', '), w.source_table)
+            WHERE m.measure_id = ?
+            ORDER BY w.source_table, w.staged_as, w.warning
+        """, [measure_id])
 
     def measures(self) -> list[dict]:
         return self._rows("SELECT * FROM measure_catalogue ORDER BY sort_order, measure_id")

@@ -147,16 +147,34 @@ def _without_year(returns: list[ReturnFile], names: dict[Path, str]) -> list[Ret
 
 
 def _by_table_and_year(returns: list[ReturnFile]) -> dict[tuple[str, str], pa.Table]:
-    """One table per staging file: files for the same table and year are put together."""
-    parts = defaultdict(list)
+    """One table per staging file: files for the same table and year are put together.
+    The integrity warnings of the files behind a table travel in its Parquet metadata
+    (WARNINGS_KEY), so the refresh can flag the measures that use it."""
+    parts, warnings = defaultdict(list), defaultdict(list)
     for r in returns:
         for name, table in r.tables.items():
             if is_yearly(name):
+                key = (name, str(r.collection_year))
                 column = pa.array(np.full(table.num_rows, r.collection_year, dtype=np.int32))
-                parts[(name, str(r.collection_year))].append(table.append_column("collection_year", column))
+                table = table.append_column("collection_year", column)
             else:
-                parts[(name, r.staging_label or CURRENT)].append(table)
-    return {key: pa.concat_tables(tables) for key, tables in parts.items()}
+                key = (name, r.staging_label or CURRENT)
+            parts[key].append(table)
+            warnings[key] += r.warnings
+    return {key: _with_warnings(pa.concat_tables(tables), warnings[key]) for key, tables in parts.items()}
+
+
+WARNINGS_KEY = b"headway_warnings"
+
+
+def _with_warnings(table: pa.Table, warnings: list[str]) -> pa.Table:
+    return table.replace_schema_metadata({WARNINGS_KEY: json.dumps(warnings)}) if warnings else table
+
+
+def staged_warnings(path: Path) -> list[str]:
+    """The integrity warnings of the files a staged table came from."""
+    metadata = pq.read_schema(path).metadata or {}
+    return json.loads(metadata.get(WARNINGS_KEY, b"[]"))
 
 
 def _too_big(files: list[tuple[Path, str]], max_mb: int) -> list[tuple[Path, ReturnError]]:
@@ -179,6 +197,7 @@ def _integrity(returns: list[ReturnFile], names: dict[Path, str]) -> list[Return
         if finding.file in by_file:
             where = f"{finding.where}: " if finding.where != "whole file" else ""
             by_file[finding.file].notes.append(f"warning {finding.rule}: {where}{finding.message}")
+            by_file[finding.file].warnings.append(f"{finding.rule}: {where}{finding.message}")
     return fatal
 
 

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_safe
 
 from headway import charts
 from headway.errors import HeadwayError
-from headway.measures.catalogue import BASIS_WORDS, POLARITY_WORDS
+from headway.measures.catalogue import BASIS_WORDS, POLARITY_WORDS, source_words
 from headway.measures.rag import RAG_WORDS, direction
 from headway.warehouse.query import ORG_LEVELS, Point, Warehouse
 from headway.web import disclosure
@@ -39,6 +39,7 @@ HIDDEN_RAG = {"word": "Not shown", "tag_class": "govuk-tag--grey"}
 RAG_TAG_CLASSES = {"G": "govuk-tag--green", "A": "govuk-tag--yellow", "R": "govuk-tag--red",
                    None: "govuk-tag--grey"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_WARNINGS_SHOWN = 10  # the rest are in `headway validate`'s report
 
 
 # --- shared helpers ------------------------------------------------------------
@@ -418,6 +419,7 @@ def measure(request, measure_id: str):
                          if request.access.disclosure_control else None)
         disclosed = disclosure.series(disclosed_all, level, unit) if disclosed_all is not None else None
         sections = breakdowns(request, warehouse, org, found, place, period, disclosed_all) if period else []
+        warnings = warehouse.load_warnings(measure_id)
     shown = {**found, "unit": shown_unit(found, level)}
     unit_text = unit_name(org, level, unit)
     path = reverse("measure", args=[measure_id])
@@ -436,6 +438,8 @@ def measure(request, measure_id: str):
         "rate_note": found["unit"] == "rate_per_10k",
         "disclosure_control": request.access.disclosure_control,
         "sections": sections,
+        "load_warnings": [{**w, "source": source_words(w["source_table"])} for w in warnings[:MAX_WARNINGS_SHOWN]],
+        "load_warning_count": len(warnings),
         **trend_context(shown, points, disclosed, unit_text),
     }
     return render(request, "measure.html", context)
