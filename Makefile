@@ -41,5 +41,11 @@ test: $(STAMP) chromium validators
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
+# Headway beside liiatools (Social Finance's cleaner) on the same 903 and Annex A files;
+# liiatools pins pandas<2 and numpy<2, so it gets .venv-liiatools (built on first use).
+.PHONY: liiatools-compare
+liiatools-compare: $(STAMP)
+	$(BIN)/python benchmarks/liiatools_compare.py
+
 clean:
 	rm -rf workspace build dist .pytest_cache

@@ -13,8 +13,10 @@ pages, like a person reading. --think 0 is a closed loop that measures throughpu
 The first --warmup seconds of browsing are not counted (a server just started is slow).
 
 Prints requests, errors (any status but 200, or no answer), requests per second and
-the 50th, 95th and 99th percentile latency, overall and per kind of page. Exits 1 if
-there were errors. Nothing here is a test: the suite makes no timing assertions.
+the 50th, 95th and 99th percentile latency, overall and per kind of page, and (for a
+server it started) the CPU time the server used per page over the whole run, warm-up
+and sign-ins included: a figure that, unlike latency, does not depend on what else the
+machine is doing. Exits 1 if there were errors. Nothing here is a test: the suite makes no timing assertions.
 
 Why not locust: it would add gevent, Flask and more to the development dependencies
 for what a hundred lines of threads and `requests` do here; each simulated user keeps
@@ -27,11 +29,13 @@ import argparse
 import os
 import random
 import re
+import resource
 import secrets
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -68,13 +72,17 @@ def free_port() -> int:
 def start_server(workspace: Path, workers: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "HEADWAY_WORKSPACE": str(workspace)}
+    # The server's messages go to a file: a pipe nobody reads fills up (waitress warns
+    # of every deep task queue) and then the server blocks writing to it.
+    messages = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen([sys.executable, "-m", "headway.web.server", "--port", str(port),
                                 "--workers", str(workers)], env=env, cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.DEVNULL, stderr=messages, text=True)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            sys.exit(f"The server stopped: {process.stderr.read()}")
+            messages.seek(0)
+            sys.exit(f"The server stopped: {messages.read()}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return process, f"http://127.0.0.1:{port}"
@@ -113,7 +121,8 @@ def links(session: requests.Session, url: str, pattern: str) -> list[str]:
 
 def site_map(base: str, session: requests.Session) -> dict[str, list[str]]:
     """The pages users will open: found from the scorecard's and the exception index's links."""
-    measures = links(session, f"{base}/", r'href="(/measures/[A-Za-z0-9_-]+/)"')
+    # A scorecard row links to its measure with ?unit=...&period=...: match the path before it.
+    measures = links(session, f"{base}/", r'href="(/measures/[A-Za-z0-9_-]+/)[?"]')
     lists = links(session, f"{base}/exceptions/", r'href="(/exceptions/[a-z0-9-]+/)"')
     if not measures or not lists:
         sys.exit("The dashboard offers no measure pages or no exception lists: is the warehouse published?")
@@ -175,12 +184,22 @@ def browse_together(base: str, sessions: list, pages: dict[str, list[str]], dura
 
 
 def run(base: str, username: str, password: str, users: int, duration: float, think: float, seed: int,
-        warmup: float) -> tuple[Results, float]:
+        warmup: float) -> tuple[Results, float, int]:
+    """The measured results, their seconds, and how many requests the whole run made."""
     sessions = [sign_in(base, username, password) for _ in range(users)]
     pages = site_map(base, sessions[0])
+    made = 2 * users + 2  # sign-in form and post for each user, then the site map's two pages
     if warmup:  # a server that has just started is slower (templates, first queries): not counted
-        browse_together(base, sessions, pages, warmup, think, seed + 1000)
-    return browse_together(base, sessions, pages, duration, think, seed)
+        warm, _ = browse_together(base, sessions, pages, warmup, think, seed + 1000)
+        made += sum(len(v) for v in warm.latencies.values())
+    results, seconds = browse_together(base, sessions, pages, duration, think, seed)
+    return results, seconds, made + sum(len(v) for v in results.latencies.values())
+
+
+def cpu_seconds_of_children() -> float:
+    """CPU time of the child processes that have finished (the server and its workers)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,15 +223,20 @@ def main(argv: list[str] | None = None) -> int:
         base, username, password = args.base_url.rstrip("/"), args.username, args.password
     else:
         username, password = make_user(args.workspace.resolve())
+        cpu_before = cpu_seconds_of_children()
         process, base = start_server(args.workspace.resolve(), args.workers)
     try:
-        results, seconds = run(base, username, password, args.users, args.duration, args.think, args.seed,
-                               args.warmup)
+        results, seconds, made = run(base, username, password, args.users, args.duration, args.think, args.seed,
+                                     args.warmup)
     finally:
         if process:
             process.terminate()
             process.wait(timeout=30)
     print(report(results, seconds, args.users, args.workers, args.think))
+    if process:  # the workers' time is counted once the server has waited for them
+        server_cpu = cpu_seconds_of_children() - cpu_before
+        print(f"server CPU {server_cpu:.1f}s for {made} requests (start-up, sign-ins and warm-up included): "
+              f"{1000 * server_cpu / made:.0f} ms a request")
     return 1 if results.errors else 0
 
 

@@ -27,6 +27,29 @@ def board_app(tmp_path_factory):
     migrate_database()
 
 
+@pytest.fixture(scope="module")
+def board_warehouse(tmp_path_factory) -> Settings:
+    """A published warehouse with the hand-made org tree of tests/hand_fixture.py: teams T1
+    (Assessment Team, service Assessment) and T2 (Safeguarding Team, service Safeguarding),
+    and UNALLOCATED (Not allocated)."""
+    from headway.warehouse.build import refresh
+    from tests import hand_fixture
+
+    settings = Settings(workspace=tmp_path_factory.mktemp("board-warehouse") / "workspace")
+    hand_fixture.write_hand_fixture(settings)
+    refresh(settings)
+    return settings
+
+
+@pytest.fixture
+def warehouse(board_warehouse):
+    """The app reads that warehouse (its org tree gives the teams) for one test."""
+    from django.test import override_settings
+
+    with override_settings(HEADWAY_SETTINGS=board_warehouse):
+        yield board_warehouse
+
+
 @pytest.fixture
 def board_db(board_app):
     """One test's changes, rolled back when it ends."""
@@ -37,16 +60,23 @@ def board_db(board_app):
         transaction.set_rollback(True)
 
 
-def make_user(username: str, *role_names: str, first_name: str = "", last_name: str = "", password=None):
-    """A user holding these roles. No password unless given: tests sign in with
-    force_login, and hashing a password (Argon2) takes a noticeable fraction of a second."""
+def make_user(username: str, *role_names: str, first_name: str = "", last_name: str = "", password=None,
+              whole_authority: bool = False, service_areas=(), teams=()):
+    """A user holding these roles, with this scope (none unless given). No password unless
+    given: tests sign in with force_login, and hashing a password (Argon2) takes a
+    noticeable fraction of a second."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
+
+    from headway.web.models import Scope
 
     user = get_user_model().objects.create_user(username, password=password, first_name=first_name,
                                                 last_name=last_name, email=f"{username}@example.org")
     for name in role_names:
         user.groups.add(Group.objects.get(name=name))
+    if whole_authority or service_areas or teams:
+        Scope.objects.create(user=user, whole_authority=whole_authority, service_areas=list(service_areas),
+                             teams=list(teams))
     return user
 
 
@@ -62,13 +92,18 @@ def client_for(user=None):
 
 @pytest.fixture
 def people(board_db):
-    """One user per kind of board participant."""
+    """One user per kind of board participant. The chair, the officers and the member sit at
+    the board for the whole authority; managers with a narrower scope are made where a test
+    needs them (tests/test_board_scope.py)."""
     return {
         "analyst": make_user("ana", roles.ANALYST, first_name="Ana", last_name="Lyst"),
-        "chair": make_user("chair", roles.BOARD_CHAIR, first_name="Cara", last_name="Chair"),
-        "officer": make_user("olly", roles.SERVICE_MANAGER, first_name="Olly", last_name="Officer"),
-        "other_officer": make_user("otto", roles.TEAM_MANAGER, first_name="Otto", last_name="Other"),
-        "member": make_user("mem", roles.SCRUTINY_MEMBER, first_name="Meg", last_name="Member"),
+        "chair": make_user("chair", roles.BOARD_CHAIR, first_name="Cara", last_name="Chair", whole_authority=True),
+        "officer": make_user("olly", roles.SERVICE_MANAGER, first_name="Olly", last_name="Officer",
+                             whole_authority=True),
+        "other_officer": make_user("otto", roles.TEAM_MANAGER, first_name="Otto", last_name="Other",
+                                   whole_authority=True),
+        "member": make_user("mem", roles.SCRUTINY_MEMBER, first_name="Meg", last_name="Member",
+                            whole_authority=True),
         "nobody": make_user("nobody"),
     }
 
@@ -105,15 +140,23 @@ BROWSER_PASSWORD = "board-browser-test-password-7"
 
 
 def seed_browser_world() -> None:
-    """Users with passwords and roles, one action and one risk, in the configured workspace."""
+    """Users with passwords, roles and scopes, one action and one risk, and the hand-made
+    warehouse (whose org tree gives the teams), in the configured workspace."""
     from headway.config import load_settings
+    from headway.warehouse.build import refresh
     from headway.web import migrate_database, setup
+    from tests import hand_fixture
 
-    setup(load_settings())
+    settings = load_settings()
+    hand_fixture.write_hand_fixture(settings)
+    refresh(settings)
+    setup(settings)
     migrate_database()
     officer = make_user("olly", roles.SERVICE_MANAGER, first_name="Olly", last_name="Officer",
-                        password=BROWSER_PASSWORD)
-    make_user("chair", roles.BOARD_CHAIR, first_name="Cara", last_name="Chair", password=BROWSER_PASSWORD)
-    make_user("mem", roles.SCRUTINY_MEMBER, first_name="Meg", last_name="Member", password=BROWSER_PASSWORD)
+                        password=BROWSER_PASSWORD, whole_authority=True)
+    make_user("chair", roles.BOARD_CHAIR, first_name="Cara", last_name="Chair", password=BROWSER_PASSWORD,
+              whole_authority=True)
+    make_user("mem", roles.SCRUTINY_MEMBER, first_name="Meg", last_name="Member", password=BROWSER_PASSWORD,
+              whole_authority=True)
     make_action(officer, "1.1", due=dt.date(2099, 3, 31))
     make_risk(officer, "R1", current=(3, 4))

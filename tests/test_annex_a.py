@@ -25,7 +25,7 @@ from lxml import etree
 
 from headway.config import Settings
 from headway.errors import FileRejected
-from headway.returns import annex_a, read_return
+from headway.returns import annex_a, annex_a_cells, read_return
 from headway.returns.annex_a_lists import LISTS, header_key, staging_columns
 from headway.synth import generate
 from headway.warehouse.staging import load_files
@@ -502,3 +502,68 @@ def test_a_cell_far_beyond_the_data_is_refused_before_the_sheet_is_read(tmp_path
             target.writestr(item, data)
     error = rejected(crafted).errors[0]
     assert "damaged or crafted" in error.message and "column 16,384" in error.message
+
+
+# ------------------------------------------------------------------ a column at a time
+
+CELLS = ["a) Male", " M ", "1 - Male", "Female", "X", "", "  ", "#N/A", "0123", " 0123 ", "123.0", "2.5",
+         "01/04/2025", "1/4/2025", "2025-04-01", "2025-04-01 00:00:00", "31/02/2025", "45748", "2025", "<1", "18m",
+         "8.5yrs", "ten", "3,000", "a) Yes", "N", "Unknown", "q) 6: Police", "a) E1: Placement order", "WBRI",
+         "Asian or Asian British - Indian", "In", 1.0, 2.0, 0.0, 8.5, -3.0, 45748.0, 80000.0, 1e20, 9212044.0,
+         float(2 ** 53 + 2), 7, 12, True, False, dt.date(2025, 4, 1), dt.date(1850, 1, 1),
+         dt.datetime(2025, 4, 1, 13, 30), dt.datetime(1965, 3, 1, 12, 0), dt.time(10, 30), dt.timedelta(days=2)]
+KINDS = ["id", "text", "label", "date", "int", "age", "yesno", "code:gender", "code:ethnicity", "code:source",
+         "code:suitability", "code:location"]
+
+
+def cell_by_cell(cells: list, kind: str, required: bool) -> tuple[list, list[bool], dict[str, list[int]]]:
+    rule = annex_a_cells.converter(kind)
+    values, blanks, problems = [], [], {}
+    for i, cell in enumerate(cells):
+        blank = annex_a_cells.blank(cell)
+        value, problem = (None, None) if blank else rule(cell)
+        if value is None and problem is None and required:
+            problem = annex_a_cells.REQUIRED_PROBLEM
+        values.append(value)
+        blanks.append(blank)
+        if problem:
+            problems.setdefault(problem, []).append(i)
+    return values, blanks, problems
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("mix", ["every type", "one type each"])
+def test_a_column_converts_as_each_of_its_cells_would(kind, mix):
+    """convert_column (Arrow, once per distinct value) gives every cell the value and
+    the problem the one-cell rule gives it, whatever the types in the column."""
+    import random
+
+    import pyarrow as pa
+
+    random.seed(kind)
+    arrow_type = pa.bool_() if kind == "code:suitability" else {
+        "date": pa.date32(), "int": pa.int32(), "age": pa.int32(), "yesno": pa.bool_()}.get(kind, pa.string())
+    columns = [[random.choice(CELLS) for _ in range(3000)]] if mix == "every type" else \
+        [[c for c in CELLS if type(c) is t] * 40 for t in {type(c) for c in CELLS}]
+    for cells in columns:
+        for required in (False, True):
+            converted = annex_a_cells.convert_column(cells, kind, arrow_type, required)
+            values, blanks, problems = cell_by_cell(cells, kind, required)
+            assert converted.values.to_pylist() == values
+            assert converted.blank.tolist() == blanks
+            assert {m: at.tolist() for m, at in converted.problems.items()} == problems
+
+
+def test_bad_cells_far_down_a_sheet_are_found_and_named_by_row(tmp_path, monkeypatch):
+    """Every row is converted (no sample): bad values in later chunks are found, at
+    the row Excel shows, past blank rows; twelve bad dates are ten rows and a count."""
+    monkeypatch.setattr(annex_a, "CHUNK_ROWS", 500)
+    good = ["1", "M", "WBRI", None, 3, dt.datetime(2025, 9, 16), "6"]
+    rows = [good] * 1200 + [[]] * 3 + [good] * 800 + [["2", "M", "WBRI", None, 3, "31/02/2025", "6"]] * 12
+    rows += [good] * 300 + [["3", "Q", "WBRI", None, 3, dt.datetime(2025, 9, 16), "6"]]
+    errors = rejected(contacts_book(tmp_path, rows)).errors
+    shown = [(e.row, e.column) for e in errors]
+    first_bad = 1 + 1200 + 3 + 800 + 1
+    assert shown[:10] == [(first_bad + i, "Date of Contact") for i in range(10)]
+    assert errors[10].message == "and 2 more rows with the same problem" and errors[10].row is None
+    assert shown[11:] == [(first_bad + 12 + 300, "Gender")]

@@ -118,7 +118,7 @@ def test_record_a_case_audit(open_as, server):
     auditor.get_by_role("link", name="Record a case audit").click()
     auditor.select_option("#id_kind", "rota")
     auditor.fill("#id_child_ref", "A123456789012")  # a UPN: refused
-    auditor.fill("#id_team", "Assessment North")
+    auditor.select_option("#id_team_unit", "T1")  # from the warehouse's teams
     auditor.fill("#id_worker", "W17")
     auditor.fill("#id_audited_on", "2026-03-02")
     auditor.select_option("#id_overall_grade", "good")

@@ -10,21 +10,20 @@ import lxml.html
 import pytest
 from django.test import override_settings
 
-from headway.config import Settings
 from headway.errors import HeadwayError
-from tests.board_fixtures import board_app, board_db, client_for, people  # noqa: F401
+from tests.board_fixtures import board_app, board_db, board_warehouse, client_for, people  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("board_db")
 WORDS = "My worker came when she said she would."
-ANSWERS = {"received_on": "2026-03-12", "from_whom": "child", "channel": "survey", "team": "North",
+ANSWERS = {"received_on": "2026-03-12", "from_whom": "child", "channel": "survey", "team_unit": "T1",
            "about": "worker", "listened_to": "yes", "made_a_difference": "partly", "overall": "4"}
 
 
 @pytest.fixture
-def council(tmp_path):
-    """A workspace whose headway.toml the test writes; the app reads the switch from it."""
-    settings = Settings(workspace=tmp_path / "workspace")
-    settings.workspace.mkdir(parents=True)
+def council(board_warehouse):
+    """A workspace whose headway.toml the test writes; the app reads the switch from it, and
+    the teams from its warehouse (T1 Assessment Team, T2 Safeguarding Team)."""
+    settings = board_warehouse
 
     def switch(on: bool | None):
         path = settings.workspace / "headway.toml"
@@ -84,7 +83,8 @@ def test_the_history_records_that_words_changed_never_the_words(people, council)
     record(client_for(people["officer"]), free_text=WORDS)
     entry = HistoryEntry.objects.get(model="board.feedback")
     assert entry.changes["free_text"] == [None, f"(withheld from the history: {len(WORDS)} characters)"]
-    assert WORDS not in str(entry.changes) and entry.changes["team"] == [None, "North"]
+    assert WORDS not in str(entry.changes) and entry.changes["team"] == [None, "Assessment Team"]
+    assert entry.changes["team_unit"] == [None, "T1"]
     feedback = Feedback.objects.get()
     feedback.free_text = ""
     feedback.save()
@@ -120,12 +120,12 @@ def test_the_summary_counts_by_team_and_subject(people, council):
     council(None)
     analyst = client_for(people["analyst"])
     record(analyst)
-    record(analyst, team="North", listened_to="no", overall="2", about="plan")
-    record(analyst, team="South", listened_to="not_asked", made_a_difference="not_asked", overall="5")
+    record(analyst, team_unit="T1", listened_to="no", overall="2", about="plan")
+    record(analyst, team_unit="T2", listened_to="not_asked", made_a_difference="not_asked", overall="5")
     rows = {row.name: row for row in summary(Feedback.objects.all(), lambda e: e.team)}
-    assert (rows["North"].count, rows["North"].listened_to, rows["North"].good_or_better) == (2, "1 of 2", "1 of 2")
-    assert (rows["South"].listened_to, rows["South"].made_a_difference, rows["South"].good_or_better) == \
-        ("not asked", "not asked", "1 of 1")
+    north, south = rows["Assessment Team"], rows["Safeguarding Team"]
+    assert (north.count, north.listened_to, north.good_or_better) == (2, "1 of 2", "1 of 2")
+    assert (south.listened_to, south.made_a_difference, south.good_or_better) == ("not asked", "not asked", "1 of 1")
     page = lxml.html.fromstring(analyst.get("/board/feedback/").content).text_content()
     assert "Plans and meetings" in page and "3 entries, newest first" in page
     assert Feedback.objects.filter(received_on=dt.date(2026, 3, 12)).count() == 3

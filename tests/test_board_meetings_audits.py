@@ -8,7 +8,8 @@ import lxml.html
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.board_fixtures import STATEMENT, board_app, board_db, client_for, make_action, people  # noqa: F401
+from tests.board_fixtures import (STATEMENT, board_app, board_db, board_warehouse, client_for,  # noqa: F401
+                                  make_action, people, warehouse)
 
 pytestmark = pytest.mark.usefixtures("board_db")
 MEETING_DAY = dt.date(2026, 4, 14)
@@ -93,27 +94,28 @@ def test_a_child_is_named_only_by_a_pseudonymous_id(value, message):
     check_pseudonymous_id("PSN-4821")
 
 
-def test_recording_a_case_audit_with_grades_per_domain(people):
+def test_recording_a_case_audit_with_grades_per_domain(people, warehouse):
     from headway.board.models import CaseAudit
 
     client = client_for(people["officer"])
     refused = page(client.post("/board/audits/cases/new/", {
-        "kind": "rota", "child_ref": "Jane Smith", "team": "North", "worker": "W1", "audited_on": "2026-03-02",
+        "kind": "rota", "child_ref": "Jane Smith", "team_unit": "T1", "worker": "W1", "audited_on": "2026-03-02",
         "overall_grade": "good", "findings": "Clear plan"}))
     assert "Enter the child's pseudonymous ID" in refused.text_content()
     response = client.post("/board/audits/cases/new/", {
-        "kind": "rota", "child_ref": "PSN-4821", "team": "North", "worker": "W1", "audited_on": "2026-03-02",
+        "kind": "rota", "child_ref": "PSN-4821", "team_unit": "T1", "worker": "W1", "audited_on": "2026-03-02",
         "overall_grade": "requires_improvement", "findings": "Plan not SMART", "grade_1": "good",
         "grade_3": "inadequate"})
     audit = CaseAudit.objects.get(child_ref="PSN-4821")
     assert response["Location"] == f"/board/audits/cases/{audit.pk}/" and audit.auditor == people["officer"]
     assert {g.domain: g.grade for g in audit.grades.all()} == {"Voice of the child": "good", "Planning": "inadequate"}
+    assert (audit.team_unit, audit.team) == ("T1", "Assessment Team")  # the warehouse's ID, and its name
     follow_up = page(client.post("/board/audits/cases/new/", {
-        "kind": "closing_the_loop", "child_ref": "PSN-4821", "team": "North", "worker": "W1",
+        "kind": "closing_the_loop", "child_ref": "PSN-4821", "team_unit": "T1", "worker": "W1",
         "audited_on": "2026-04-02", "overall_grade": "good", "findings": "Plan now SMART"}))
     assert "Choose the audit this moderates or closes the loop on" in follow_up.text_content()
     assert client.post("/board/audits/cases/new/", {
-        "kind": "closing_the_loop", "follows_up": audit.pk, "child_ref": "PSN-4821", "team": "North", "worker": "W1",
+        "kind": "closing_the_loop", "follows_up": audit.pk, "child_ref": "PSN-4821", "team_unit": "T1", "worker": "W1",
         "audited_on": "2026-04-02", "overall_grade": "good", "findings": "Plan now SMART"}).status_code == 302
     assert audit.follow_ups.get().overall_grade == "good"
 

@@ -12,8 +12,9 @@ import datetime as dt
 
 import pytest
 
-from tests.board_fixtures import (COMMENTARY, STATEMENT, board_app, board_db, client_for, make_action,  # noqa: F401
-                                  make_risk, people)
+from headway.web import roles
+from tests.board_fixtures import (COMMENTARY, STATEMENT, board_app, board_db, board_warehouse,  # noqa: F401
+                                  client_for, make_action, make_risk, make_user, people, warehouse)
 
 pytestmark = pytest.mark.usefixtures("board_db")
 
@@ -265,3 +266,202 @@ def test_docs_name_every_permission_verb_and_import_column():
                                       "Target likelihood Target impact").replace("Cause, Effect", "Cause Effect")
     missing = [f"{s.title}: {c.title}" for s in SHEETS for c in s.columns if c.title not in documented_columns]
     assert missing == []
+
+
+# --- managers see their scope (headway.board.scope applies headway.web.access) ------------------
+# The board warehouse's org tree: T1 Assessment Team (service Assessment), T2 Safeguarding Team
+# (service Safeguarding). Each team gets a case audit, a rota line and feedback; one old audit
+# has a free-text team that matched no team (team_unit blank).
+TEAM_RECORDS = {"T1": ("Assessment Team", "PSN-T1-0001", "good"), "T2": ("Safeguarding Team", "PSN-T2-0002",
+                                                                          "inadequate")}
+
+
+@pytest.fixture
+def scoped(people, warehouse):
+    """Managers of one team or one service, an executive for the whole authority, and each
+    team's records, all made by the analyst (so nobody reads them as their auditor)."""
+    from headway.board.history import acting_as
+    from headway.board.models import CaseAudit, DomainGrade, Feedback, RotaSlot
+
+    analyst = people["analyst"]
+    made = {
+        "team_a": make_user("tam", roles.TEAM_MANAGER, first_name="Tam", last_name="Teama", teams=["T1"]),
+        "service_b": make_user("sam", roles.SERVICE_MANAGER, first_name="Sam", service_areas=["Safeguarding"]),
+        "executive": make_user("eve", roles.EXECUTIVE, first_name="Eve", whole_authority=True),
+    }
+    with acting_as(analyst):
+        for unit, (name, child, grade) in TEAM_RECORDS.items():
+            audit = CaseAudit.objects.create(child_ref=child, team_unit=unit, team=name, worker="W", auditor=analyst,
+                                             audited_on=dt.date(2026, 3, 3), overall_grade=grade,
+                                             findings=f"Findings for {name}")
+            DomainGrade.objects.create(audit=audit, domain="Planning", grade=grade)
+            made[unit] = audit
+            RotaSlot.objects.create(auditor=analyst, team_unit=unit, team=name, due_on=dt.date(2026, 6, 30))
+            Feedback.objects.create(received_on=dt.date(2026, 3, 12), from_whom="child", channel="survey",
+                                    team_unit=unit, team=name, about="worker", listened_to="yes",
+                                    made_a_difference="yes", overall=4, recorded_by=analyst)
+        made["unmatched"] = CaseAudit.objects.create(child_ref="PSN-OLD-0003", team="North (old name)", worker="W",
+                                                     auditor=analyst, audited_on=dt.date(2025, 3, 3),
+                                                     overall_grade="good", findings="From before teams were IDs")
+    return made
+
+
+def board_text(client, address: str) -> str:
+    response = client.get(address)
+    assert response.status_code == 200, (address, response.status_code)
+    return response.content.decode()
+
+
+def test_a_team_manager_cannot_read_another_team_s_audits_by_any_route(scoped):
+    from django.urls import reverse
+
+    client = client_for(scoped["team_a"])
+    theirs, other = scoped["T1"], scoped["T2"]
+    listed = board_text(client, "/board/audits/cases/")
+    assert "PSN-T1-0001" in listed and "PSN-T2-0002" not in listed and "PSN-OLD-0003" not in listed
+    assert client.get(f"/board/audits/cases/{theirs.pk}/").status_code == 200
+    for audit in (other, scoped["unmatched"]):  # by its URL: 404, as for an audit that does not exist
+        assert client.get(f"/board/audits/cases/{audit.pk}/").status_code == 404
+        assert client.get(f"/board/audits/cases/{audit.pk}/edit/").status_code == 404
+    # grades over time (the chart of the audit programme) and the rota: their team only
+    summary = board_text(client, "/board/audits/")
+    assert "Assessment Team" in summary and "Safeguarding Team" not in summary and "North (old name)" not in summary
+    assert "1 case audit in all" in summary
+    feedback = board_text(client, "/board/feedback/")
+    assert "Assessment Team" in feedback and "Safeguarding Team" not in feedback
+    # the history holds every field of every record: their team's only
+    for address in ("/board/history/", "/board/history/?kind=board.caseaudit",
+                    "/board/history/?kind=board.domaingrade", "/board/history/?kind=board.rotaslot",
+                    "/board/history/?kind=board.feedback"):
+        text = board_text(client, address)
+        assert "PSN-T2-0002" not in text and "Safeguarding Team" not in text and "PSN-OLD-0003" not in text, address
+    assert "PSN-T1-0001" in board_text(client, "/board/history/?kind=board.caseaudit")
+    # no board route exports audits (the one spreadsheet is the blank import template, analysts
+    # only): an export added later must be scoped and join this test
+    downloads = {r.name for r in board_routes() if "export" in r.name or str(r.pattern).endswith((".csv", ".xlsx"))}
+    assert downloads == {"import_template"}
+    assert client.get(reverse("board:import_template")).status_code == 403
+
+
+def test_a_service_manager_sees_the_teams_of_their_service_only(scoped):
+    client = client_for(scoped["service_b"])
+    listed = board_text(client, "/board/audits/cases/")
+    assert "PSN-T2-0002" in listed and "PSN-T1-0001" not in listed
+    assert client.get(f"/board/audits/cases/{scoped['T1'].pk}/").status_code == 404
+    summary = board_text(client, "/board/audits/")
+    assert "Safeguarding Team" in summary and "Assessment Team" not in summary
+
+
+@pytest.mark.parametrize("who", ["executive", "analyst"])
+def test_authority_wide_roles_see_every_team_and_the_unmatched_audit(scoped, people, who):
+    client = client_for(scoped.get(who) or people[who])
+    listed = board_text(client, "/board/audits/cases/")
+    assert all(child in listed for child in ("PSN-T1-0001", "PSN-T2-0002", "PSN-OLD-0003"))
+    assert client.get(f"/board/audits/cases/{scoped['unmatched'].pk}/").status_code == 200
+    summary = board_text(client, "/board/audits/")
+    assert "Assessment Team" in summary and "Safeguarding Team" in summary and "North (old name)" in summary
+
+
+def test_the_chair_sees_every_team_s_grades_but_no_record(scoped, people):
+    chair = client_for(people["chair"])
+    summary = board_text(chair, "/board/audits/")
+    assert "Assessment Team" in summary and "Safeguarding Team" in summary and "PSN-T2-0002" not in summary
+    assert chair.get(f"/board/audits/cases/{scoped['T2'].pk}/").status_code == 403
+
+
+def test_without_a_published_warehouse_a_team_manager_sees_no_team_s_records(scoped):
+    from pathlib import Path
+
+    from django.test import override_settings
+
+    from headway.config import Settings
+
+    with override_settings(HEADWAY_SETTINGS=Settings(workspace=Path("/nonexistent/headway-workspace"))):
+        client = client_for(scoped["team_a"])
+        listed = board_text(client, "/board/audits/cases/")
+        assert "PSN-T1-0001" not in listed and "PSN-T2-0002" not in listed
+        assert client.get(f"/board/audits/cases/{scoped['T1'].pk}/").status_code == 404
+        assert "PSN-T2-0002" in board_text(client_for(scoped["executive"]), "/board/audits/cases/")
+
+
+def test_a_manager_records_audits_only_for_teams_in_their_scope(scoped):
+    import lxml.html
+
+    from headway.board.models import CaseAudit
+
+    client = client_for(scoped["team_a"])
+    form = lxml.html.fromstring(board_text(client, "/board/audits/cases/new/"))
+    assert [o.get("value") for o in form.xpath("//select[@id='id_team_unit']/option")] == ["", "T1"]
+    follow_ups = [o.text_content() for o in form.xpath("//select[@id='id_follows_up']/option")]
+    assert any("PSN-T1-0001" in o for o in follow_ups) and not any("PSN-T2" in o or "PSN-OLD" in o for o in follow_ups)
+    answers = {"kind": "rota", "child_ref": "PSN-4821", "worker": "W1", "audited_on": "2026-03-02",
+               "overall_grade": "good", "findings": "Clear plan"}
+    refused = client.post("/board/audits/cases/new/", {**answers, "team_unit": "T2"})
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    sneaked = client.post("/board/audits/cases/new/", {**answers, "kind": "moderation", "team_unit": "T1",
+                                                      "follows_up": scoped["T2"].pk})
+    assert sneaked.status_code == 200 and not CaseAudit.objects.filter(child_ref="PSN-4821").exists()
+    assert client.post("/board/audits/cases/new/", {**answers, "team_unit": "T1"}).status_code == 302
+    assert CaseAudit.objects.get(child_ref="PSN-4821").team == "Assessment Team"
+
+
+def test_the_rota_gives_an_auditor_only_teams_in_their_scope(scoped, people):
+    from headway.board.models import RotaSlot
+
+    analyst = client_for(people["analyst"])
+    line = {"cases": "2", "due_on": "2026-07-31"}
+    refused = analyst.post("/board/audits/rota/new/", {**line, "auditor": scoped["team_a"].pk, "team_unit": "T2"})
+    assert refused.status_code == 200 and "Safeguarding Team is outside Tam Teama&#x27;s scope" in \
+        refused.content.decode()
+    assert analyst.post("/board/audits/rota/new/", {**line, "auditor": scoped["team_a"].pk,
+                                                    "team_unit": "T1"}).status_code == 302
+    assert RotaSlot.objects.filter(due_on=dt.date(2026, 7, 31)).get().team == "Assessment Team"
+
+
+def test_old_free_text_teams_are_mapped_to_warehouse_ids_where_a_name_matches(people, warehouse):
+    """Migration 0004's data step, run on rows made as they were before it."""
+    import importlib
+
+    from django.apps import apps
+
+    from headway.board.models import CaseAudit, Feedback, RotaSlot
+
+    step = importlib.import_module("headway.board.migrations.0004_team_from_the_warehouse")
+    officer = people["officer"]
+    old = {name: CaseAudit.objects.create(child_ref="PSN-0009", team=name, worker="W", auditor=officer,
+                                          audited_on=dt.date(2025, 1, 6), overall_grade="good", findings="f")
+           for name in ("  assessment   TEAM ", "T2", "North", "Not a team")}
+    rota = RotaSlot.objects.create(auditor=officer, team="Safeguarding Team", due_on=dt.date(2025, 2, 1))
+    feedback = Feedback.objects.create(received_on=dt.date(2025, 1, 9), from_whom="parent", channel="survey",
+                                       team="Nowhere", about="help", listened_to="yes", made_a_difference="no",
+                                       overall=3, recorded_by=officer)
+    step.map_old_team_names(apps, None)
+    assert {name: CaseAudit.objects.get(pk=a.pk).team_unit for name, a in old.items()} == {
+        "  assessment   TEAM ": "T1", "T2": "T2", "North": "", "Not a team": ""}
+    assert RotaSlot.objects.get(pk=rota.pk).team_unit == "T2" and Feedback.objects.get(pk=feedback.pk).team_unit == ""
+    assert step.team_ids_by_name([{"org_unit": "A", "org_unit_name": "Same"},
+                                  {"org_unit": "B", "org_unit_name": "same"}]) == {"a": "A", "b": "B"}
+
+
+# --- the plan is authority-wide: managers read all of it, edit only their own actions ------------
+def test_a_team_manager_reads_the_whole_plan_but_updates_only_their_own_action(scoped, people):
+    from headway.board import drafts
+    from headway.board.models import Action
+
+    mine = make_action(scoped["team_a"], "2.1", due=dt.date(2099, 1, 1))
+    someone_else_s = make_action(people["officer"], "2.2", due=dt.date(2099, 1, 1))
+    drafts.write_statement(someone_else_s, dt.date(2026, 3, 31), people["officer"], STATEMENT)
+    risk = make_risk(people["officer"])
+    client = client_for(scoped["team_a"])
+    for address in ("/board/plan/", f"/board/actions/{someone_else_s.pk}/", "/board/risks/",
+                    f"/board/risks/{risk.pk}/", "/board/meetings/"):
+        assert client.get(address).status_code == 200, address
+    assert STATEMENT["done"] in board_text(client, f"/board/actions/{someone_else_s.pk}/")  # drafts: inside roles
+    update = {"status": "in_progress", "officer_rag": "A", "rag_reason": "Recruiting"}
+    assert client.post(f"/board/actions/{someone_else_s.pk}/update/", update).status_code == 403
+    assert client.post(f"/board/actions/{someone_else_s.pk}/statements/new/",
+                       {"as_of": "2026-03-31", **STATEMENT}).status_code == 403
+    assert client.post(f"/board/risks/{risk.pk}/review/", {}).status_code == 403
+    assert client.post(f"/board/actions/{mine.pk}/update/", update).status_code == 302
+    assert Action.objects.get(pk=mine.pk).officer_rag == "A"
+    assert Action.objects.get(pk=someone_else_s.pk).officer_rag == ""

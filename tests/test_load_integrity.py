@@ -234,3 +234,112 @@ def test_a_warning_is_staged_with_its_table_and_flagged_on_the_measures_using_it
         assert [(w["source_table"], w["staged_as"]) for w in flagged] == [("ssda903_reviews", "2026")]
         assert "date of birth differs" in flagged[0]["warning"]
         assert warehouse.load_warnings("L01") == []  # children looked after: Episodes only
+
+
+# ------------------------------------------------------------------ integrity checks on what the readers read
+
+def troubled_year(root: Path) -> Path:
+    """A 903 year and a CIN Census with one of nearly every integrity problem, fatal and warning."""
+    folder = year_folder(root, [
+        "0001,1,01/01/2015,WBRI", "0002,2,01/01/2016,WBRI", "0001,1,01/01/2015,WBRI",    # HW01: 0001 twice
+        "0005,1,01/01/2020,WBRI", "0006,1,01/01/2014,WBRI"], [
+        "0001,01/05/2025,S,C2,N1,U1,PR1,01/08/2025,E11,",
+        "0001,01/07/2025,S,C2,N1,U1,PR1,,,",            # HW03: starts before the one above ends
+        "0002,01/05/2025,S,C2,N1,U1,PR1,,,",
+        "0002,01/05/2025,S,C2,N1,U1,PR1,,,",            # HW04: same start
+        "0003,01/06/2025,S,C2,N1,U1,PR1,,,",            # HW02: no Header row
+        "0005,01/06/2019,S,C2,N1,U1,PR1,,,",            # HW11: before the child's birth
+        "0006,01/06/2025,S,C2,N1,U1,PR1,01/05/2025,E11,",  # HW10: ends before it starts
+        "0006,01/06/2026,S,C2,N1,U1,PR1,,,"])           # HW09: after the collection year
+    (folder / "reviews.csv").write_text("CHILD,DOB,REVIEW,REVIEW_CODE\n0002,02/01/2016,01/06/2025,PN1\n")  # HW05
+    (folder / "uasc.csv").write_text("CHILD,SEX,DOB,DUC\n0005,2,01/01/2020,01/01/2038\n")  # HW12
+    children = "".join(f"<Child>\n<ChildIdentifiers>\n<LAchildID>{child}</LAchildID>\n<PersonBirthDate>{dob}"
+                       "</PersonBirthDate>\n</ChildIdentifiers>\n<CINdetails>\n<CINreferralDate>2025-06-02"
+                       "</CINreferralDate>\n</CINdetails>\n</Child>\n"
+                       for child, dob in (("0002", "2016-01-01"), ("0006", "2014-01-02"),  # HW06: 0006's DOB
+                                          ("0007", "2017-03-01"), ("0007", "2017-03-01")))  # HW07: 0007 twice
+    (folder / "cin.xml").write_text('<?xml version="1.0" encoding="utf-8"?>\n<Message>\n<Header><CollectionDetails>'
+                                    "<Collection>CIN</Collection><Year>2026</Year></CollectionDetails></Header>\n"
+                                    f"<Children>\n{children}</Children>\n</Message>\n")
+    return folder
+
+
+def test_checks_on_the_tables_read_find_what_reading_the_files_again_finds(tmp_path):
+    """`headway load` checks the 903 text and CIN children its readers produced;
+    `headway validate` (integrity_problems) reads the files itself: same problems,
+    same files, rows, lines and columns, same words."""
+    from headway.returns import read_returns
+    from headway.validate import integrity_problems, integrity_problems_in
+
+    folder = troubled_year(tmp_path / "returns")
+    files = staging._files_in([folder])
+    returns, errors = read_returns(files)
+    assert not errors and len(returns) == len(files) == 5
+    names = dict(files)
+    fatal, warnings = integrity_problems_in(returns, names)
+    again = integrity_problems(files, years={r.path: r.collection_year for r in returns})
+    assert (fatal, warnings) == again
+    assert {e.rule for e in fatal} == {"HW01", "HW02", "HW03", "HW04", "HW07", "HW09", "HW10", "HW11"}
+    assert {w.rule for w in warnings} == {"HW05", "HW06", "HW12"}
+    cin_lines = (folder / "cin.xml").read_text().splitlines()
+    second_0007 = [i + 1 for i, line in enumerate(cin_lines) if line == "<LAchildID>0007</LAchildID>"][1] - 2
+    assert [(e.file, e.message[:e.message.index(":")]) for e in fatal if e.rule == "HW07"] == \
+        [(names[folder / "cin.xml"], f"line {second_0007}")]
+
+
+def test_the_load_reads_no_file_twice_for_its_checks(tmp_path, workspace, monkeypatch):
+    from headway.validate import inputs
+
+    def read_again(*args, **kwargs):
+        raise AssertionError("a file was read again for the integrity checks")
+
+    monkeypatch.setattr(inputs, "read_csv_text", read_again)
+    monkeypatch.setattr(inputs, "scan_cin", read_again)
+    folder = year_folder(tmp_path / "v1", *FIRST)
+    (folder / "cin.xml").write_text(
+        '<?xml version="1.0"?><Message><Header><CollectionDetails><Year>2026</Year></CollectionDetails></Header>'
+        "<Children><Child><ChildIdentifiers><LAchildID>0001</LAchildID><PersonBirthDate>2015-01-02"
+        "</PersonBirthDate></ChildIdentifiers><CINdetails><CINreferralDate>2025-06-02</CINreferralDate>"
+        "</CINdetails></Child></Children></Message>")
+    results = load_files([folder], workspace)
+    notes = {Path(r.file).name: r.notes for r in results}
+    # the CIN child's date of birth differs from the Header's: found without reading the file again
+    assert any(n.startswith("warning HW06:") and "PersonBirthDate differs" in n for n in notes["cin.xml"])
+
+
+def test_a_cin_child_twice_is_refused_naming_the_line_of_the_second(tmp_path, workspace):
+    folder = troubled_year(tmp_path / "returns")
+    for name in ("header.csv", "episodes.csv", "reviews.csv", "uasc.csv"):
+        (folder / name).unlink()
+    with pytest.raises(FileRejected) as caught:
+        load_files([folder / "cin.xml"], workspace)
+    lines = (folder / "cin.xml").read_text().splitlines()
+    second = [i + 1 for i, line in enumerate(lines) if line == "<LAchildID>0007</LAchildID>"][1] - 2
+    assert lines[second - 1] == "<Child>"
+    assert [str(e) for e in caught.value.errors] == [
+        f"{folder / 'cin.xml'}, table Child, column LAchildID: line {second}: this child is already in the file "
+        f"(the <Child> at line {second - 9}): each child must have one <Child> element"]
+    assert staged_tables(workspace) == {}
+
+
+@pytest.mark.parametrize("piece_bytes, encoding", [(2_000, "utf-8"), (1 << 30, "utf-8"), (2_000, "utf-16")])
+def test_the_cin_reader_knows_the_line_of_every_child_in_pieces_or_whole(tmp_path, monkeypatch, piece_bytes,
+                                                                         encoding):
+    """The lines the integrity checks name come from the reader (pieces parsed apart,
+    in other processes; one piece; or, UTF-16, the file streamed), and are the lines
+    lxml gives when the file is parsed whole."""
+    from lxml import etree
+
+    from headway.returns import read_return, xmlfile
+
+    monkeypatch.setattr(xmlfile, "PIECE_BYTES", piece_bytes)
+    children = "".join(f"<Child>\n<ChildIdentifiers>\n<LAchildID>{i:04d}</LAchildID>\n</ChildIdentifiers>\n"
+                       + "<CINdetails>\n<CINreferralDate>2025-06-02</CINreferralDate>\n</CINdetails>\n" * (i % 3)
+                       + "</Child>\n" for i in range(400))
+    path = tmp_path / "cin.xml"
+    path.write_text(f'<?xml version="1.0" encoding="{encoding}"?>\n<!-- a comment\nover lines -->\n<Message>\n'
+                    "<Header><CollectionDetails><Year>2026</Year></CollectionDetails></Header>\n"
+                    f"<Children>\n{children}</Children>\n</Message>\n", encoding=encoding)
+    read = read_return(path)
+    expected = [e.sourceline for e in etree.parse(str(path)).getroot().iter("Child")]
+    assert len(expected) == 400 and read.record_lines.tolist() == expected

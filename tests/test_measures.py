@@ -221,3 +221,52 @@ def test_targets_and_kpo_flags_come_from_headway_toml(tmp_path):
         assert wh.measure("A02")["target"] == 70
         august = [p for p in wh.series("A02") if p.period_end == D("2025-08-31")][0]
         assert (august.value, august.target, august.rag) == (75.0, 70.0, "G")
+
+
+def test_month_ends_counted_at_the_edges_of_spans_and_windows():
+    """The engine's month arithmetic (engine.MONTH_NUMBER): a span counts at the
+    month ends with start <= month end < end, a case without a date nowhere, and an
+    event in each month end whose 12 months hold it."""
+    from headway.measures.catalogue import Measure
+    from headway.measures.engine import compute_measures
+    from headway.warehouse.results import create_result_tables
+
+    con = duckdb.connect()
+    create_result_tables(con)
+    con.execute("""
+        CREATE TABLE periods AS SELECT last_day(m::DATE) AS period_end, NULL::DATE AS window_start,
+                                       DATE '2024-01-01' AS first_data_day
+                                FROM range(DATE '2025-01-01', DATE '2026-02-01', INTERVAL 1 MONTH) r(m);
+        CREATE TABLE period_population AS SELECT period_end, 10000 AS population FROM periods;
+        CREATE TABLE allocations AS
+        SELECT * FROM (VALUES ('C1', 'W1', DATE '2025-01-01', NULL::DATE),
+                              ('C4', 'W2', DATE '2025-01-15', DATE '2025-01-15'),    -- two allocations on one
+                              ('C4', 'W1', DATE '2025-01-15', NULL::DATE))           -- day: the lasting one holds
+                      t(child_id, worker_id, start_date, end_date);
+        CREATE TABLE workers AS SELECT * FROM (VALUES ('W1', 'T1'), ('W2', 'T1')) t(worker_id, team_id);
+        CREATE TABLE teams AS SELECT 'T1' AS team_id, 'Service' AS service_area;
+        INSERT INTO org_units VALUES ('authority', '999', 'Authority', NULL, NULL);
+    """)
+    spans = Measure(id="P90", title="spans", description="d", unit="count", polarity="context",
+                    basis="snapshot", sql="""
+        SELECT * FROM (VALUES ('C1', NULL::DATE, NULL::DATE),                    -- no start: never open
+                              ('C2', DATE '2025-01-31', DATE '2025-02-28'),      -- 31 Jan only
+                              ('C3', DATE '2025-02-01', NULL::DATE),             -- from 28 Feb on
+                              ('C4', DATE '2025-01-01', NULL::DATE))
+               t(child_id, start_date, end_date), (SELECT TRUE AS numerator)""")
+    events = Measure(id="R90", title="events", description="d", unit="count", polarity="context",
+                     basis="rolling_12_months", sql="""
+        SELECT * FROM (VALUES ('C1', DATE '2025-01-10'), ('C2', NULL::DATE)) t(child_id, event_date),
+                      (SELECT TRUE AS numerator)""")
+    outcomes = compute_measures(con, [spans, events])
+    assert [o.status for o in outcomes] == ["ok", "ok"]
+    totals = dict(con.execute("""
+        SELECT measure_id || ' ' || strftime(period_end, '%Y-%m'), numerator FROM measure_values
+        WHERE org_level = 'authority'""").fetchall())
+    assert [totals[f"P90 2025-{m:02}"] for m in (1, 2, 3)] == [2, 2, 2]
+    # C1's event on 10 January 2025 (held by W1) is in the 12 months to each month end up to 31 December
+    assert [totals[f"R90 2025-{m:02}"] for m in (1, 12)] == [1, 1] and totals["R90 2026-01"] == 0
+    held = con.execute("""SELECT measure_id, strftime(period_end, '%Y-%m'), numerator FROM measure_values
+                           WHERE org_level = 'worker' AND org_unit = 'W1' ORDER BY ALL""").fetchall()
+    assert [h for h in held if h[0] == "R90"] == [("R90", f"2025-{m:02}", 1) for m in range(1, 13)]  # C1's event
+    assert [h for h in held if h[0] == "P90"][:3] == [("P90", f"2025-{m:02}", 1) for m in (1, 2, 3)]  # C4 each month

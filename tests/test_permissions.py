@@ -266,3 +266,61 @@ def test_filter_values_are_data_not_sql(visit, value):
     assert client.get("/exceptions/cp-reviews/", {"team": value}).status_code == 404
     assert client.get("/exceptions/cp-reviews/", {"sort": value}).status_code == 400
     assert client.get("/measures/A02/", {"unit": f"team:{value}"}).status_code == 404
+
+
+# --- the board's team-tied records (case audits, rota, grades over time, feedback) ---------------
+@pytest.fixture
+def board_audits(app):
+    """A case audit, a domain grade, a rota line and feedback for each of teams T1 and T2, made
+    by the analyst; removed again afterwards (their history stays, as all history does)."""
+    import datetime as dt
+
+    from headway.board.history import acting_as
+    from headway.board.models import CaseAudit, DomainGrade, Feedback, RotaSlot
+
+    analyst, made = app["users"]["analyst"], {}
+    with acting_as(analyst):
+        for unit, name in (("T1", "Assessment Team"), ("T2", "Safeguarding Team")):
+            audit = CaseAudit.objects.create(child_ref=f"PSN-{unit}-AUDIT", team_unit=unit, team=name, worker="W",
+                                             auditor=analyst, audited_on=dt.date(2026, 3, 3), overall_grade="good",
+                                             findings=f"Findings for {name}")
+            made[unit] = [DomainGrade.objects.create(audit=audit, domain="Planning", grade="good"), audit,
+                          RotaSlot.objects.create(auditor=analyst, team_unit=unit, team=name,
+                                                  due_on=dt.date(2026, 6, 30)),
+                          Feedback.objects.create(received_on=dt.date(2026, 3, 12), from_whom="child",
+                                                  channel="survey", team_unit=unit, team=name, about="worker",
+                                                  listened_to="yes", made_a_difference="yes", overall=4,
+                                                  recorded_by=analyst)]
+    yield {unit: records[1] for unit, records in made.items()}
+    with acting_as(analyst):
+        for records in made.values():
+            for record in records:
+                record.delete()
+
+
+@pytest.mark.parametrize("user, own, other", [("team-manager", "T1", "T2"), ("service-manager", "T2", "T1")])
+def test_a_manager_cannot_read_another_team_s_audit_by_list_url_history_or_grades(visit, board_audits, user, own,
+                                                                                   other):
+    client = visit(user)
+    names = {"T1": "Assessment Team", "T2": "Safeguarding Team"}
+    listed = visible_text(client.get("/board/audits/cases/"))
+    assert f"PSN-{own}-AUDIT" in listed and f"PSN-{other}-AUDIT" not in listed
+    assert client.get(f"/board/audits/cases/{board_audits[own].pk}/").status_code == 200
+    assert client.get(f"/board/audits/cases/{board_audits[other].pk}/").status_code == 404
+    assert client.get(f"/board/audits/cases/{board_audits[other].pk}/edit/").status_code == 404
+    for address in ("/board/audits/", "/board/feedback/", "/board/history/", "/board/history/?kind=board.caseaudit"):
+        response = client.get(address)
+        assert response.status_code == 200, address
+        words = visible_text(response)
+        assert not mentions(words, names[other]) and f"PSN-{other}-AUDIT" not in words, (user, address)
+    assert mentions(visible_text(client.get("/board/audits/")), names[own])  # their own team's grades
+
+
+def test_authority_wide_users_see_every_team_s_audits(visit, board_audits):
+    for user in ("executive", "analyst"):
+        listed = visible_text(visit(user).get("/board/audits/cases/"))
+        assert "PSN-T1-AUDIT" in listed and "PSN-T2-AUDIT" in listed, user
+    grades = visible_text(visit("board-chair").get("/board/audits/"))
+    assert mentions(grades, "Assessment Team") and mentions(grades, "Safeguarding Team")
+    assert visit("board-chair").get(f"/board/audits/cases/{board_audits['T1'].pk}/").status_code == 403
+    assert visit("member").get("/board/audits/").status_code == 403

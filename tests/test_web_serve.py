@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -59,6 +60,14 @@ def server(workspace):
 
 def test_the_server_runs_the_workers_asked_for(server):
     assert len(wait_for_workers(server["process"].pid, WORKERS)) == WORKERS
+
+
+def test_the_app_database_lets_workers_read_while_one_writes(server, workspace):
+    """SQLite's write-ahead log: worker processes writing sessions and audit events do not
+    block each other's reads (docs/deployment.md says how to back it up)."""
+    sign_in(server["base"], "analyst", PASSWORD)
+    with sqlite3.connect(workspace.app_db_path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_pages_keep_answering_while_refresh_publishes_new_warehouses(server, workspace):

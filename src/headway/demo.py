@@ -1,6 +1,7 @@
 """`headway demo`: the whole product on a synthetic authority, in one command.
 
-synth -> load -> refresh (warehouse + measures) -> committee pack -> dashboard.
+synth -> load -> refresh (warehouse + measures) -> the board's demo plan (headway.board.demo_plan)
+-> committee pack (with the board's approved words) -> dashboard.
 Everything goes into the workspace, so a demo never touches anything else.
 """
 
@@ -20,6 +21,7 @@ def _step(message: str):
 
 
 def run_demo(settings: Settings, children: int = 60_000, serve: bool = True, port: int = 8000) -> dict:
+    from headway.board.pack_reader import committee_pack_reader
     from headway.reports.committee import write_pack
     from headway.synth import generate
     from headway.warehouse.build import refresh
@@ -42,16 +44,23 @@ def run_demo(settings: Settings, children: int = 60_000, serve: bool = True, por
     result = refresh(settings, progress=True)
     click.echo(f"    {result.summary()} ({time.perf_counter() - started:.1f}s)")
 
-    started = _step("Writing the committee pack")
-    pack = write_pack(settings, settings.reports_dir)
-    click.echo(f"    ({time.perf_counter() - started:.1f}s)")
-
     setup(settings)
     username, password = ensure_demo_user(settings)
+    from headway.board.demo_plan import seed_from_workspace  # the board's models need Django set up
+
+    started = _step("Seeding the Improvement Board's plan, statements, risks and audits")
+    seeded = seed_from_workspace(settings, username)
+    click.echo(f"    {'seeded' if seeded else 'kept the plan already in the workspace'} "
+               f"({time.perf_counter() - started:.1f}s)")
+
+    started = _step("Writing the committee pack (with the board's approved statements)")
+    pack = write_pack(settings, settings.reports_dir, board=committee_pack_reader(settings))
+    click.echo(f"    ({time.perf_counter() - started:.1f}s)")
     click.echo("")
     for kind, path in pack.items():
         click.echo(f"Committee pack ({kind.upper()}): {path}")
     click.echo(f"Dashboard:   http://127.0.0.1:{port}/")
+    click.echo(f"Board:       http://127.0.0.1:{port}/board/ (the improvement plan, risks and audits)")
     click.echo(f"Sign in as:  {username} / {password}")
     if serve:
         from headway.web.server import serve as run_server

@@ -11,12 +11,15 @@
 - Sent back as an attachment with its checked type and `nosniff`, so a browser never
   runs it in Headway's origin.
 
-There is no virus scan in Headway: a council should scan uploads at its gateway or add a
-scanner here (docs/board.md).
+- Scanned for viruses by a ClamAV daemon when HEADWAY_CLAMD names one (headway.board.clamd):
+  refused if clamd finds something or cannot give a verdict (fail closed). Without it
+  there is no scan in Headway, and the council should scan at its gateway
+  (docs/security.md).
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 import zipfile
 from pathlib import Path
@@ -24,6 +27,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+
+from headway.board import clamd
+
+log = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
 FOLDER = "board-evidence"
@@ -80,7 +87,8 @@ def _office_problem(upload, extension: str) -> str | None:
 
 
 def check_upload(upload) -> None:
-    """Refuse anything too big, of the wrong kind, or whose content does not match its name."""
+    """Refuse anything too big, of the wrong kind, or whose content does not match its name;
+    then, where a ClamAV daemon is configured, anything it does not pass."""
     extension = Path(upload.name or "").suffix.lower()
     if extension not in KINDS:
         raise ValidationError(f"Choose {ALLOWED_WORDS}")
@@ -97,3 +105,23 @@ def check_upload(upload) -> None:
         problem = _office_problem(upload, extension)
         if problem:
             raise ValidationError(problem)
+    scan_for_viruses(upload)
+
+
+def scan_for_viruses(upload) -> None:
+    """Stream the upload to clamd if one is configured; refuse it on a find or on no verdict."""
+    address = getattr(settings, "HEADWAY_CLAMD", None)
+    if address is None:
+        return
+    upload.seek(0)
+    try:
+        found = clamd.scan(address, iter(lambda: upload.read(clamd.CHUNK_BYTES), b""))
+    except clamd.ClamdUnavailable as problem:
+        log.error("evidence upload refused: %s", problem)
+        raise ValidationError("The file could not be checked for viruses, so it was not saved. Try again later, "
+                              "or tell the person who runs Headway") from problem
+    finally:
+        upload.seek(0)
+    if found:
+        log.warning("evidence upload refused: clamd found %s in %r", found, upload.name)
+        raise ValidationError(f"The virus scanner found {found} in this file, so it was not saved")

@@ -316,6 +316,26 @@ class DeepDiveForm(GovukMixin, forms.ModelForm):
 
 
 # --- audits ------------------------------------------------------------------------
+class TeamChoiceMixin:
+    """A team chosen from the warehouse's org tree (headway.board.scope.team_choices gives
+    the teams in the user's scope); the team's name is kept beside its ID for people to read."""
+
+    def __init__(self, *args, teams: list[tuple[str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team_names = dict(teams)
+        hint = ("The teams in your scope, as the warehouse publishes them." if teams else
+                "No teams to choose from: nothing is published in the warehouse yet, or your scope has no team.")
+        self.fields["team_unit"] = forms.ChoiceField(label="Team", choices=[("", "Choose a team"), *teams],
+                                                     help_text=hint)
+        self._style(self.fields["team_unit"])
+        self._describe("team_unit", self.fields["team_unit"], has_error=False)
+
+    def clean_team_unit(self):
+        unit = self.cleaned_data["team_unit"]
+        self.instance.team = self.team_names[unit]  # ChoiceField has refused anything not offered
+        return unit
+
+
 class ThemedAuditForm(GovukMixin, forms.ModelForm):
     lead = PersonChoice(queryset=None, label="Lead")
 
@@ -328,32 +348,50 @@ class ThemedAuditForm(GovukMixin, forms.ModelForm):
         self.fields["lead"].queryset = people()
 
 
-class RotaSlotForm(GovukMixin, forms.ModelForm):
+class RotaSlotForm(TeamChoiceMixin, GovukMixin, forms.ModelForm):
     auditor = PersonChoice(queryset=None, label="Auditor")
 
     class Meta:
         model = m.RotaSlot
-        fields = ["auditor", "team", "cases", "due_on", "themed_audit"]
+        fields = ["auditor", "team_unit", "cases", "due_on", "themed_audit"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, org=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["auditor"].queryset = people()
+        self.org = org
+
+    def clean(self):
+        """An auditor must be able to read the audits they are given: the team must be in their scope."""
+        data = super().clean()
+        auditor, unit = data.get("auditor"), data.get("team_unit")
+        if auditor and unit and self.org is not None:
+            from headway.web.access import access_for
+
+            allowed = access_for(auditor).team_filter(self.org)
+            if allowed is not None and unit not in allowed:
+                self.add_error("team_unit", f"{self.team_names[unit]} is outside "
+                                            f"{auditor.get_full_name() or auditor.get_username()}'s scope: "
+                                            "choose another auditor, or widen their scope first")
+        return data
 
 
 def domain_field_name(number: int) -> str:
     return f"grade_{number}"
 
 
-class CaseAuditForm(GovukMixin, forms.ModelForm):
-    """One case audit, with a grade for each practice domain."""
+class CaseAuditForm(TeamChoiceMixin, GovukMixin, forms.ModelForm):
+    """One case audit, with a grade for each practice domain. `earlier` is the audits this one
+    may follow up: those the user may read (headway.board.scope)."""
 
     class Meta:
         model = m.CaseAudit
-        fields = ["kind", "themed_audit", "follows_up", "child_ref", "team", "worker", "audited_on",
+        fields = ["kind", "themed_audit", "follows_up", "child_ref", "team_unit", "worker", "audited_on",
                   "overall_grade", "findings", "actions"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, earlier=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if earlier is not None:
+            self.fields["follows_up"].queryset = earlier.exclude(pk=self.instance.pk)
         existing = {g.domain: g.grade for g in self.instance.grades.all()} if self.instance.pk else {}
         for number, domain in enumerate(DOMAINS, start=1):
             name = domain_field_name(number)
@@ -385,13 +423,13 @@ class ImportForm(GovukMixin, forms.Form):
         return upload
 
 
-class FeedbackForm(GovukMixin, forms.ModelForm):
+class FeedbackForm(TeamChoiceMixin, GovukMixin, forms.ModelForm):
     """Structured answers; the free-text box only where the council has turned it on
     (headway.board.feedback): without it, words posted anyway are never read."""
 
     class Meta:
         model = m.Feedback
-        fields = ["received_on", "from_whom", "channel", "team", "about", "listened_to", "made_a_difference",
+        fields = ["received_on", "from_whom", "channel", "team_unit", "about", "listened_to", "made_a_difference",
                   "overall", "themed_audit", "free_text"]
         help_texts = {"received_on": DATE_HINT,
                       "free_text": "Only what they said about the service. No names, addresses or other "

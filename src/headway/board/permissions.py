@@ -11,7 +11,9 @@ views that act on one record call require(user, verb, record) once they have it.
     officers (Executive Director, Assistant Director, Service Manager, Team Manager)
                                 read everything but case audits outside their role;
                                 update and write statements for actions they are
-                                accountable for; score risks they own; write commentary
+                                accountable for; score risks they own; write commentary.
+                                Case audits, the rota, grades over time and feedback
+                                only for the teams in their scope (headway.board.scope)
     Analyst                     everything, including the plan's structure and imports
     Improvement Board Chair     reads everything but case audits; approves; runs meetings
 Nobody approves their own draft.

@@ -13,7 +13,11 @@
    that worker's team and service; a child nobody held is "Not allocated".
 3. One pass. Events are counted per month and worker, then summed over each
    12- or 36-month window; snapshots are counted per month end and worker (a child
-   once per measure and month). Worker counts are summed to teams, teams to
+   once per measure and month). Months are whole numbers (MONTH_NUMBER), so a
+   window or a span's month ends are a range of numbers rather than a join of
+   every case to every month end; the team is looked up per count, not per case.
+   What costs the time at scale: the two ASOF joins (one lookup per case) and the
+   grouping of open cases by child (benchmarks/RESULTS.md). Worker counts are summed to teams, teams to
    services and services to the authority, and a last step turns counts into values, targets
    and RAG. A median measure is counted the same way with one more grouping column,
    its rows' values (whole working days, so a short histogram), and the median is
@@ -62,11 +66,12 @@ def compute_measures(con, measures: list[Measure], targets: dict | None = None,
     (period_end, window_start, first_data_day) and `period_population`."""
     con.execute("""
         CREATE TEMP TABLE rolling_cases (measure_id VARCHAR, child_id VARCHAR, event_date DATE,
-                                         numerator DOUBLE, denominator DOUBLE);
+                                         numerator DOUBLE, denominator DOUBLE, bucket DOUBLE);
         CREATE TEMP TABLE snapshot_cases (measure_id VARCHAR, child_id VARCHAR, start_date DATE,
-                                          end_date DATE, numerator DOUBLE, denominator DOUBLE);
+                                          end_date DATE, numerator DOUBLE, denominator DOUBLE, bucket DOUBLE);
     """)
-    outcomes = [_collect_cases(con, m) for m in measures]
+    staged = _staged_sources(con)
+    outcomes = [_collect_cases(con, m, staged) for m in measures]
     _write_measure_settings(con, outcomes, targets or {})
     _attribute_and_count(con)
     _roll_up_and_judge(con)
@@ -76,18 +81,24 @@ def compute_measures(con, measures: list[Measure], targets: dict | None = None,
 
 # --- 1. cases ------------------------------------------------------------------
 
-def _missing_sources(con, measure: Measure) -> list[str]:
+def _staged_sources(con) -> dict[str, bool]:
+    """Each staging table and whether it has rows (looked up once, not per measure)."""
+    staged = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'stg_%'").fetchall()]
+    if not staged:
+        return {}
+    return dict(con.execute(" UNION ALL ".join(
+        f"SELECT '{name}', EXISTS (SELECT 1 FROM {name})" for name in staged)).fetchall())
+
+
+def _missing_sources(measure: Measure, staged: dict[str, bool]) -> list[str]:
     """The measure's sources with no rows, or with no staging table at all (a
     source Headway does not read yet)."""
-    staged = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'stg_%'").fetchall()}
-    return [table for table in measure.needs
-            if f"stg_{table}" not in staged
-            or con.execute(f"SELECT count(*) FROM stg_{table}").fetchone()[0] == 0]
+    return [table for table in measure.needs if not staged.get(f"stg_{table}")]
 
 
-def _collect_cases(con, measure: Measure) -> Outcome:
-    missing = [source_words(table) for table in _missing_sources(con, measure)]
+def _collect_cases(con, measure: Measure, staged: dict[str, bool]) -> Outcome:
+    missing = [source_words(table) for table in _missing_sources(measure, staged)]
     if missing:
         listed = f"{', '.join(missing[:-1])} and {missing[-1]}" if len(missing) > 1 else missing[0]
         return Outcome(measure, "skipped", f"needs {listed}")
@@ -112,9 +123,12 @@ def _insert_cases_sql(measure: Measure, columns: list[str]) -> str:
         target, picked = "snapshot_cases", "child_id, period_end, (period_end + INTERVAL 1 DAY)::DATE"
     else:
         target, picked = "snapshot_cases", "child_id, start_date, end_date"
+    numerator = "coalesce(numerator::DOUBLE, 0)"
+    # a median measure is counted per value: the row's numerator is its bucket
+    bucket = numerator if measure.median else "NULL"
     return f"""
         INSERT INTO {target}
-        SELECT ?, {picked}, coalesce(numerator::DOUBLE, 0), {denominator}
+        SELECT ?, {picked}, {numerator}, {denominator}, {bucket}
         FROM ({measure.sql})
     """
 
@@ -142,64 +156,121 @@ def _write_measure_settings(con, outcomes: list[Outcome], targets: dict) -> None
 
 # --- 2 and 3. attribution and counting ----------------------------------------------
 
+# A month end as a whole number of months (year * 12 + month - 1): "the 12 months
+# to this month end" becomes arithmetic, and the month ends a span is open on a
+# range() of numbers, so neither needs a join of every case to every month end.
+MONTH_NUMBER = "(year({day}) * 12 + month({day}) - 1)"
+
+
+def _month_number(day: str) -> str:
+    return MONTH_NUMBER.format(day=day)
+
+
 def _attribute_and_count(con) -> None:
     """worker_counts: numerator and denominator per measure, month end, worker and
     team (and, for a median measure, per value, `bucket`, and per team only)."""
-    # the worker holding the child's case on a day: the latest allocation started on
-    # or before it, if it had not ended before it
-    held = "CASE WHEN a.end_date IS NULL OR a.end_date >= {day} THEN a.worker_id END"
+    # The ranges of month numbers generated below stop at the first and last month
+    # reported; joining period_months keeps only the month ends reported.
+    # Two allocations of a child can start on the same day (a one-day duty
+    # allocation and the one that follows it): the ASOF join below would pick
+    # either, at random, and the child would be unallocated whenever it picked the
+    # one that had ended. The one lasting longer holds the case.
+    con.execute("""
+        CREATE TEMP TABLE holdings AS
+        SELECT child_id, worker_id, start_date, end_date FROM allocations
+        QUALIFY row_number() OVER (PARTITION BY child_id, start_date
+                                   ORDER BY end_date DESC NULLS FIRST, worker_id) = 1
+    """)
+    con.execute(f"""
+        CREATE TEMP TABLE period_months AS
+        SELECT period_end, {_month_number("period_end")} AS month FROM periods
+    """)
     con.execute(f"""
         CREATE TEMP TABLE worker_counts AS
-        WITH held AS (
-            SELECT e.*, {held.format(day="e.event_date")} AS worker_id
+        WITH bounds AS (SELECT min(month) AS first_month, max(month) AS last_month FROM period_months),
+        {_rolling_sql()},
+        {_snapshot_sql()}
+        SELECT p.period_end, r.* EXCLUDE (month) FROM rolling r JOIN period_months p USING (month)
+        UNION ALL BY NAME
+        SELECT * FROM snapshot
+    """)
+
+
+# the worker holding the child's case on a day: the latest allocation started on or
+# before it, if it had not ended before it
+HELD = "CASE WHEN a.end_date IS NULL OR a.end_date >= {day} THEN a.worker_id END"
+# The worker's team, looked up once per count rather than once per case. Medians
+# stop at team level, so a median measure's counts keep the team and drop the worker.
+WORKER_AND_TEAM = """CASE WHEN NOT s.median THEN c.worker_id END AS worker_id, w.team_id
+        FROM {counts} c
+        JOIN measure_settings s USING (measure_id)
+        LEFT JOIN workers w ON w.worker_id = c.worker_id"""
+
+
+def _rolling_sql() -> str:
+    """CTE `rolling`: event counts per measure, month number, worker and bucket,
+    each month's events counted at its own month end and the window_months - 1 after."""
+    return f"""
+        held AS (
+            SELECT e.measure_id, e.event_date, e.bucket, e.numerator, e.denominator,
+                   {HELD.format(day="e.event_date")} AS worker_id
             FROM rolling_cases e
-            ASOF LEFT JOIN allocations a ON e.child_id = a.child_id AND e.event_date >= a.start_date
+            ASOF LEFT JOIN holdings a ON e.child_id = a.child_id AND e.event_date >= a.start_date
+        ),
+        held_monthly AS (
+            SELECT measure_id, {_month_number("event_date")} AS month, worker_id, bucket,
+                   sum(numerator) FILTER (WHERE denominator <> 0) AS numerator,
+                   sum(denominator) AS denominator
+            FROM held
+            WHERE event_date IS NOT NULL  -- (greatest() below would skip a NULL month)
+            GROUP BY ALL
         ),
         monthly AS (
-            SELECT h.measure_id, last_day(h.event_date) AS month_end,
-                   CASE WHEN NOT s.median THEN h.worker_id END AS worker_id, w.team_id,
-                   CASE WHEN s.median THEN h.numerator END AS bucket,
-                   sum(h.numerator) FILTER (WHERE h.denominator <> 0) AS numerator,
-                   sum(h.denominator) AS denominator
-            FROM held h JOIN measure_settings s USING (measure_id)
-            LEFT JOIN workers w ON w.worker_id = h.worker_id
-            GROUP BY ALL
+            SELECT c.measure_id, c.month, c.bucket, c.numerator, c.denominator, s.window_months,
+                   {WORKER_AND_TEAM.format(counts="held_monthly")}
         ),
         rolling AS (
-            SELECT m.measure_id, p.period_end, m.worker_id, m.team_id, m.bucket,
-                   sum(m.numerator) AS numerator, sum(m.denominator) AS denominator
-            FROM monthly m
-            JOIN measure_settings s USING (measure_id)
-            JOIN periods p ON m.month_end <= p.period_end
-                          AND m.month_end > last_day(p.period_end - to_months(s.window_months))
+            SELECT measure_id, month, worker_id, team_id, bucket,
+                   sum(numerator) AS numerator, sum(denominator) AS denominator
+            FROM (SELECT m.* EXCLUDE (month, window_months),
+                         unnest(range(greatest(m.month, b.first_month),
+                                      least(m.month + m.window_months, b.last_month + 1))) AS month
+                  FROM monthly m, bounds b)
             GROUP BY ALL
-        ),
+        )"""
+
+
+def _snapshot_sql() -> str:
+    """CTE `snapshot`: open cases per measure, month end, worker and bucket. A span
+    is open on the month ends from its start's month to the month before its end's
+    (start_date <= month end < end_date)."""
+    return f"""
         open_cases AS (
             -- a child counts once per measure and month end, however many spans are open
-            SELECT s.measure_id, p.period_end, s.child_id,
-                   max(s.numerator) FILTER (WHERE s.denominator <> 0) AS numerator,
-                   max(s.denominator) AS denominator
-            FROM snapshot_cases s
-            JOIN periods p ON s.start_date <= p.period_end AND (s.end_date IS NULL OR s.end_date > p.period_end)
+            SELECT o.measure_id, o.child_id, p.period_end,
+                   max(o.numerator) FILTER (WHERE o.denominator <> 0) AS numerator,
+                   max(o.bucket) FILTER (WHERE o.denominator <> 0) AS bucket,
+                   max(o.denominator) AS denominator
+            FROM (SELECT s.measure_id, s.child_id, s.numerator, s.denominator, s.bucket,
+                         unnest(range(greatest({_month_number("s.start_date")}, b.first_month),
+                                      least(coalesce({_month_number("s.end_date")}, b.last_month + 1),
+                                            b.last_month + 1))) AS month
+                  FROM snapshot_cases s, bounds b
+                  WHERE s.start_date IS NOT NULL) o
+            JOIN period_months p USING (month)
             GROUP BY ALL
         ),
         open_held AS (
-            SELECT o.*, {held.format(day="o.period_end")} AS worker_id
+            SELECT o.period_end, o.measure_id, {HELD.format(day="o.period_end")} AS worker_id, o.bucket,
+                   coalesce(sum(o.numerator), 0) AS numerator, sum(o.denominator) AS denominator
             FROM open_cases o
-            ASOF LEFT JOIN allocations a ON o.child_id = a.child_id AND o.period_end >= a.start_date
+            ASOF LEFT JOIN holdings a ON o.child_id = a.child_id AND o.period_end >= a.start_date
+            GROUP BY ALL
         ),
         snapshot AS (
-            SELECT o.measure_id, o.period_end,
-                   CASE WHEN NOT s.median THEN o.worker_id END AS worker_id, w.team_id,
-                   CASE WHEN s.median THEN o.numerator END AS bucket,
-                   coalesce(sum(o.numerator), 0) AS numerator, sum(o.denominator) AS denominator
-            FROM open_held o
-            JOIN measure_settings s USING (measure_id)
-            LEFT JOIN workers w ON w.worker_id = o.worker_id
-            GROUP BY ALL
-        )
-        SELECT * FROM rolling UNION ALL SELECT * FROM snapshot
-    """)
+            SELECT c.period_end, c.measure_id, c.bucket, c.numerator, c.denominator,
+                   {WORKER_AND_TEAM.format(counts="open_held")}
+        )"""
 
 
 def _roll_up_and_judge(con) -> None:

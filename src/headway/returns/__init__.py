@@ -4,7 +4,8 @@
     cin.py         CIN Census (XML, one file per collection year)
     org.py         Teams, Workers and Allocations from the case-management system (CSV)
     population.py  ONS mid-year population aged 0-17 as the DfE publishes it (CSV)
-    annex_a.py     Ofsted ILACS Annex A, Lists 1-11 (.xlsx workbook; lists in annex_a_lists.py)
+    annex_a.py     Ofsted ILACS Annex A, Lists 1-11 (.xlsx workbook; lists in annex_a_lists.py,
+                   cells to values in annex_a_cells.py)
     workforce.py   Social workers and establishment by month from the HR system (CSV)
 
 A file is recognised by what is in it, never by its name: a CSV file by the column
@@ -45,20 +46,23 @@ def read_return(path: Path, file: str | None = None, year: int | None = None) ->
     """Read one file with the reader its content calls for. `file` names it in
     errors (default: the path as given); `year` is the collection year from --year."""
     with xmlfile.Workers() as workers:
-        return _start(Path(path), file or str(path), year, workers, lambda done: None).finish()
+        return _start(Path(path), file or str(path), year, workers, lambda done: None, alone=True).finish()
 
 
 def read_returns(files: list[tuple[Path, str]], year: int | None = None,
                  progress: Callable[[int], None] = lambda done: None
                  ) -> tuple[list[ReturnFile], list[ReturnError]]:
     """Read every (path, name to show) in `files`; return what was read, in order,
-    and every file's errors. CIN Census files are handed to worker processes first
-    and parsed while the CSV files are read here. `progress(n)` says n more bytes
-    are read."""
+    and every file's errors. CIN Census files and Annex A workbooks are handed to
+    worker processes first (one core each) and parsed while the CSV files are read
+    here. `progress(n)` says n more bytes are read."""
     errors: list[ReturnError] = []
     results: dict[int, ReturnFile | None] = {}
     with xmlfile.Workers() as workers:
-        started = [_attempt(errors, _start, path, file, year, workers, progress) for path, file in files]
+        started: dict[int, _Started | None] = {}
+        for i in sorted(range(len(files)), key=lambda i: not _is_workbook(files[i][0])):
+            # workbooks first: each is one long task, and the CIN files' pieces fill in around them
+            started[i] = _attempt(errors, _start, *files[i], year, workers, progress)
         here_first = sorted(range(len(files)), key=lambda i: started[i] is not None and started[i].in_workers)
         for i in here_first:
             if started[i] is not None:
@@ -66,6 +70,11 @@ def read_returns(files: list[tuple[Path, str]], year: int | None = None,
             if started[i] is None or not started[i].in_workers:
                 progress(files[i][0].stat().st_size)
     return [results[i] for i in sorted(results) if results[i] is not None], errors
+
+
+def _is_workbook(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return annex_a.recognises(fh.read(8))
 
 
 def _attempt(errors: list[ReturnError], fn, *args):
@@ -84,21 +93,37 @@ class _Started:
 
 
 def _start(path: Path, file: str, year: int | None, workers: xmlfile.Workers,
-           progress: Callable[[int], None]) -> _Started:
-    """CIN files start parsing in the workers now (and report their own progress);
-    CSV files are read at finish()."""
+           progress: Callable[[int], None], alone: bool = False) -> _Started:
+    """CIN files and workbooks start parsing in the workers now (and report their own
+    progress); CSV files are read at finish(), and so is a workbook read `alone` (no
+    other file to read meanwhile: starting a worker would only cost time)."""
     with path.open("rb") as fh:
         head = fh.read(64 * 1024)
     if not head.strip():
         raise FileRejected([ReturnError(file, "is empty: there is nothing in it to load")])
-    if annex_a.recognises(head):  # a workbook (zip), or an OLE2 .xls / encrypted one to refuse clearly
+    if annex_a.recognises(head) and alone:
         return _Started(lambda: annex_a.read(path, file))
+    if annex_a.recognises(head):  # a workbook (zip), or an OLE2 .xls / encrypted one to refuse clearly
+        return _Started(_in_workers(workers.submit(annex_a.read_in_worker, path, file),
+                                    lambda: progress(path.stat().st_size)), in_workers=True)
     start = _as_text(head)
     if not start.lstrip().startswith("<"):
         return _Started(lambda: _read_csv(path, file, year))
     if not cin.recognises(start):
         raise _unknown(file, "an XML file whose root element is not <Message>")
     return _Started(cin.start(path, file, year, workers, progress), in_workers=True)
+
+
+def _in_workers(reading, done: Callable[[], None]) -> Callable[[], ReturnFile]:
+    """Waits for a file read by a worker process, which sends its errors back as a
+    list (a FileRejected does not pickle)."""
+    def finish() -> ReturnFile:
+        result, errors = reading.result()
+        done()
+        if errors:
+            raise FileRejected(errors)
+        return result
+    return finish
 
 
 def _read_csv(path: Path, file: str, year: int | None) -> ReturnFile:
@@ -112,7 +137,10 @@ def _read_csv(path: Path, file: str, year: int | None) -> ReturnFile:
         raise (_header_below_row_1(path, file) or _lacking_columns(file, text.columns)
                or _unknown(file, f"a CSV file with columns {', '.join(text.original.values())}"))
     _, reader, shape = max(matching, key=lambda m: m[0])  # the most specific shape
-    return reader.read(text, shape, path, year)
+    result = reader.read(text, shape, path, year)
+    if "CHILD" in text.columns:  # may be a 903 table: kept so the integrity checks need not read it again
+        result.text = text
+    return result
 
 
 def _csv_shapes():

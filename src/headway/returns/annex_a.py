@@ -16,8 +16,9 @@ columns only; its XML parser expands no entities beyond XML's own five.
 Each list sheet: the header is the row, among the first HEADER_SCAN_ROWS, that
 names the most of the list's columns (title rows above it are allowed); headers
 match after annex_a_lists.header_key(), or through the alias table. Every cell is
-converted by its column's kind (dates as Excel dates, text or serial numbers;
-coded values as "a) Male", "M" or "1 - Male"; ages as 8.5, "<1" or "18m"). Every
+converted by its column's kind, a column at a time (annex_a_cells.py: dates as
+Excel dates, text or serial numbers; coded values as "a) Male", "M" or "1 - Male";
+ages as 8.5, "<1" or "18m"). Every
 bad cell is reported by file, sheet, row (as Excel numbers it) and column, and
 one bad cell rejects the whole workbook: nothing is half loaded.
 
@@ -35,23 +36,26 @@ monthly extracts build a history and loading the same extract again replaces it.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 import zipfile
 from collections import defaultdict
+from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from openpyxl.utils.datetime import from_excel
 from python_calamine import CalamineWorkbook
 
 from headway.errors import FileRejected, ReturnError
-from headway.returns.annex_a_lists import (CODE_LISTS, ETHNIC_GROUP_WORDS, ETHNICITY_NAMES, EXCEL_ERRORS,
-                                           LIST_BY_NUMBER, YES_NO, YES_NO_UNKNOWN, AnnexList, Column,
-                                           header_key)
-from headway.returns.convert import located_errors
+from headway.returns.annex_a_cells import blank, convert_column, date_value
+from headway.returns.annex_a_lists import LIST_BY_NUMBER, AnnexList, Column, header_key
+from headway.returns.convert import ERRORS_SHOWN, located_errors
 from headway.returns.shapes import ARROW_TYPES, ReturnFile, Shape, staging_table
 from headway.warehouse.tables import STAGING_TABLES
 
@@ -66,7 +70,6 @@ BLANK_CHECK_ROWS = 1000                # rows looked at to call a sheet with no 
 CHUNK_ROWS = 50_000                    # rows converted to Arrow at a time (bounds memory)
 EXCEL_LAST_ROW = 1_048_576
 MAX_COLUMNS = 200                      # the widest list (List 8) has 34
-FIRST_YEAR, LAST_YEAR = 1900, 2099
 LIST_SHEET = re.compile(r"^\s*list\s*[-_.]?\s*(\d{1,2})(?!\d)", re.IGNORECASE)
 EXTRACT_LABEL = re.compile(r"extract(ed)?\b|date of extract|\bas at\b|report date|run date", re.IGNORECASE)
 DATE_IN_TEXT = re.compile(r"\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2})\b")
@@ -83,9 +86,33 @@ def read(path: Path, file: str) -> ReturnFile:
     _refuse_unsafe(path, file)
     workbook = _open(path, file)
     try:
-        return _read_workbook(workbook, path, file)
+        with _collector_paused():
+            return _read_workbook(workbook, path, file)
     finally:
         workbook.close()
+
+
+@contextmanager
+def _collector_paused():
+    """calamine gives a list for every row (tens of thousands a chunk, no reference
+    cycles among them): the cyclic garbage collector would scan them again and again
+    as they are made, which took over half the time of turning rows into lists."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def read_in_worker(path: Path, file: str) -> tuple[ReturnFile | None, list[ReturnError]]:
+    """read(), in a worker process (returns/__init__.py reads workbooks side by side,
+    one a core): a rejection comes back as its errors, which pickle."""
+    try:
+        return read(path, file), []
+    except FileRejected as exc:
+        return None, exc.errors
 
 
 # ------------------------------------------------------------------ refusing safely
@@ -118,9 +145,8 @@ def _refuse_unsafe(path: Path, file: str) -> None:
                 _check_sheet_extent(archive, entry, file)
 
 
-CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
-CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,9})"')
-ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,9})"')
+CELL_REFERENCE = b'<c r="'   # then 1-3 letters and a digit: a cell (its row: 1-9 digits and '"')
+ROW_REFERENCE = b'<row r="'  # then 1-9 digits and '"'
 MAX_SPARSE_CELLS = 2_000_000  # cells of a sheet's grid beyond those it writes (calamine holds the grid)
 
 
@@ -148,19 +174,62 @@ def _check_sheet_extent(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, file: 
 
 
 def _extent(text: bytes, cells: int, last_row: int, last_col: int) -> tuple[int, int, int]:
-    """Add a block's cells and furthest row and column (the regexes do the looping)."""
-    columns = CELL_COLUMN.findall(text)
-    rows = [*CELL_ROW.findall(text), *ROW_NUMBER.findall(text)]
-    return (cells + len(columns), max(last_row, max(map(int, rows), default=0)),
-            max(last_col, max(map(_column_number, set(columns)), default=0)))
+    """Add a block's cells and furthest row and column. Read with numpy, all references
+    at once (a regex findall made a Python object of each and took most of a second
+    for a sheet of 50,000 rows)."""
+    data = np.frombuffer(text, np.uint8)
+    at = _after(data, CELL_REFERENCE)
+    column, letters = _number(data, at, b"A", 26, 3)
+    is_cell = (letters > 0) & _is_digit(_bytes_at(data, at + letters))
+    row, digits = _number(data, at + letters, b"0", 10, 9)
+    has_row = is_cell & (digits > 0) & (_bytes_at(data, at + letters + digits) == ord('"'))
+    at = _after(data, ROW_REFERENCE)
+    row_number, digits = _number(data, at, b"0", 10, 9)
+    numbered = (digits > 0) & (_bytes_at(data, at + digits) == ord('"'))
+    rows = np.concatenate([row[has_row], row_number[numbered]])
+    return (cells + int(is_cell.sum()), max(last_row, int(rows.max(initial=0))),
+            max(last_col, int(column[is_cell].max(initial=0))))
 
 
-@lru_cache(maxsize=4096)
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number
+def _after(data: np.ndarray, prefix: bytes) -> np.ndarray:
+    """Offsets just after each occurrence of `prefix` (in no particular order): its
+    first two bytes are looked for as 16-bit numbers, at even and at odd offsets."""
+    size = len(data)
+    pair = np.uint16(int.from_bytes(prefix[:2], "little"))
+    even, odd = data[:size - size % 2].view("<u2"), data[1:size - (size - 1) % 2].view("<u2")
+    at = np.concatenate([np.flatnonzero(even == pair) * 2, np.flatnonzero(odd == pair) * 2 + 1])
+    at = at[at <= size - len(prefix)]
+    for i in range(2, len(prefix)):
+        at = at[data[at + i] == prefix[i]]
+    return at + len(prefix)
+
+
+def _bytes_at(data: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The byte at each offset; 0 past the end."""
+    found = np.zeros(len(at), np.uint8)
+    inside = at < len(data)
+    found[inside] = data[at[inside]]
+    return found
+
+
+def _is_digit(values: np.ndarray) -> np.ndarray:
+    return (values >= ord("0")) & (values <= ord("9"))
+
+
+def _number(data: np.ndarray, at: np.ndarray, first: bytes, base: int, most: int) -> tuple[np.ndarray, np.ndarray]:
+    """The number written from each offset in up to `most` symbols first .. first + base - 1
+    (letters: A = 1, as Excel numbers columns; digits: 0 = 0), and how many symbols."""
+    number, length = np.zeros(len(at), np.int64), np.zeros(len(at), np.int64)
+    going = np.ones(len(at), bool)
+    offset = 1 if base == 26 else 0
+    for i in range(most):
+        symbol = _bytes_at(data, at[going] + i).astype(np.int64) - first[0]
+        going[going] = (symbol >= 0) & (symbol < base)
+        number[going] = number[going] * base + symbol[(symbol >= 0) & (symbol < base)] + offset
+        length += going
+        if not going.any():
+            break
+    return number, length
 
 
 def _check_zip_directory(entries: list[zipfile.ZipInfo], file: str) -> None:
@@ -247,6 +316,19 @@ class _Worksheet:
                 row = pad + tuple(None if v == "" else v for v in values)
                 yield row[:max_col] if max_col else row
 
+    def row_chunks(self, min_row: int, size: int):
+        """(Excel number of the first row, first column's position, rows) for the rows
+        from `min_row` on, `size` at a time, as calamine gives them: lists starting at
+        the first used column, with "" for an empty cell."""
+        sheet = self._workbook.sheet(self.title)
+        first_row, first_col = sheet.start or (0, 0)
+        skip = max(min_row - 1 - first_row, 0)
+        rows = islice(sheet.iter_rows(), skip, None)
+        number = first_row + 1 + skip
+        while chunk := list(islice(rows, size)):
+            yield number, first_col, chunk
+            number += len(chunk)
+
 
 # ------------------------------------------------------------------ the workbook
 
@@ -308,7 +390,7 @@ def _list_sheets(workbook, file: str) -> dict[int, object]:
         found[number] = worksheet
     if not found:
         names = ", ".join(f"'{ws.title}'" for ws in workbook.worksheets)
-        if all(_is_blank(_first_rows(ws, BLANK_CHECK_ROWS)) for ws in workbook.worksheets):
+        if all(_all_blank(_first_rows(ws, BLANK_CHECK_ROWS)) for ws in workbook.worksheets):
             raise _reject(file, f"is an empty workbook: no sheet ({names}) has anything in it; nothing was loaded")
         raise _reject(file, f"is an Excel workbook with no Annex A list: its sheets are {names}, and Headway "
                             "looks for sheets named List 1 to List 11; nothing was loaded")
@@ -324,8 +406,8 @@ def _first_rows(worksheet, limit: int, width: int = MAX_COLUMNS) -> list[tuple]:
     return rows
 
 
-def _is_blank(rows: list[tuple]) -> bool:
-    return all(_blank(v) for row in rows for v in row)
+def _all_blank(rows: list[tuple]) -> bool:
+    return all(blank(v) for row in rows for v in row)
 
 
 # ------------------------------------------------------------------ one list sheet
@@ -334,61 +416,93 @@ def _read_sheet(worksheet, annex: AnnexList, file: str, errors: list[ReturnError
     """The sheet's converted columns; problems go into `errors`. None if the sheet is blank."""
     sheet = _Sheet(annex, worksheet.title)
     scanned = _first_rows(worksheet, HEADER_SCAN_ROWS)
-    if _is_blank(scanned):
+    if _all_blank(scanned):
         sheet.notes.append(f"sheet '{worksheet.title}' is blank")
         return None
     positions = _find_header(scanned, sheet, file)
     headers = {c.name: str(scanned[sheet.header_row - 1][i]).strip() for c in annex.columns
                if (i := positions.get(c.name)) is not None}
-    width = max(positions.values()) + 1  # cells right of the last column read are not needed
-    rows = worksheet.iter_rows(min_row=sheet.header_row + 1, max_col=width)
-    problems = _convert_rows(sheet, positions, rows, file)
-    for (name, message), at in problems.items():
+    found = _convert_rows(sheet, positions, worksheet, file)
+    order = {c.name: i for i, c in enumerate(annex.columns)}
+    for (name, message), seen in sorted(found.items(), key=lambda item: (item[1].rows[0], order[item[0][0]])):
         header = headers.get(name, _column(annex, name).header)
         errors += [ReturnError(e.file, e.message, row=e.row, column=e.column, sheet=worksheet.title)
-                   for e in located_errors(file, None, header, message, at, len(at))]
+                   for e in located_errors(file, None, header, message, seen.rows, seen.count)]
     return sheet
 
 
-def _convert_rows(sheet: _Sheet, positions: dict[str, int], rows, file: str) -> dict[tuple[str, str], list[int]]:
-    """Convert every data row into sheet.chunks; returns (column, problem) -> sheet rows."""
-    columns = sheet.annex.columns
-    converters = [(c.name, positions.get(c.name), _converter(c.kind), c.required) for c in columns]
-    problems: dict[tuple[str, str], list[int]] = defaultdict(list)
-    values: dict[str, list] = {c.name: [] for c in columns}
-    for row_number, row in enumerate(rows, start=sheet.header_row + 1):
-        if row_number > EXCEL_LAST_ROW:
+@dataclass
+class _Found:
+    """Where one problem is in one column: the first rows (as many as are shown) and how many."""
+    rows: list[int] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, rows: np.ndarray) -> None:
+        self.rows += [int(r) for r in rows[:max(ERRORS_SHOWN - len(self.rows), 0)]]
+        self.count += len(rows)
+
+
+def _convert_rows(sheet: _Sheet, positions: dict[str, int], worksheet, file: str) -> dict[tuple[str, str], _Found]:
+    """Convert every data row into sheet.chunks, CHUNK_ROWS at a time and a column
+    at a time (annex_a_cells.convert_column); returns (column, problem) -> where."""
+    width = max(positions.values()) + 1  # cells right of the last column read are not needed
+    found: dict[tuple[str, str], _Found] = defaultdict(_Found)
+    for first_number, first_col, rows in worksheet.row_chunks(sheet.header_row + 1, CHUNK_ROWS):
+        if first_number + len(rows) - 1 > EXCEL_LAST_ROW:
             raise _reject(file, f"has rows past Excel's last row ({EXCEL_LAST_ROW:,}): the sheet is damaged",
                           sheet=sheet.title)
-        if row.count(None) == len(row) or all(_blank(v) for v in row):  # the first test is quick
-            continue
-        sheet.rows += 1
-        for name, index, convert, required in converters:
-            raw = row[index] if index is not None and index < len(row) else None
-            value, problem = (None, None) if _blank(raw) else convert(raw)
-            if value is None and problem is None and required:
-                problem = "is blank, and every row needs it"
-            if problem:
-                problems[(name, problem)].append(row_number)
-            values[name].append(value)
-        if len(values[columns[0].name]) == CHUNK_ROWS:
-            _flush(sheet, values)
-    _flush(sheet, values)
-    return problems
+        cells = _cells_by_column(rows, first_col, width)
+        converted = {c.name: convert_column(cells[positions[c.name]], c.kind, _arrow_type(sheet, c), c.required)
+                     for c in sheet.annex.columns if c.name in positions}
+        kept = ~_blank_rows(converted, cells, set(positions.values()))
+        for name, column in converted.items():
+            for message, at in column.problems.items():
+                if kept[at].any():  # a problem in a blank row is none (a required cell of a blank row)
+                    found[(name, message)].add(first_number + at[kept[at]])
+        _add_chunk(sheet, {name: column.values for name, column in converted.items()}, kept)
+    return found
 
 
-def _flush(sheet: _Sheet, values: dict[str, list]) -> None:
-    """Move converted values into Arrow (a few bytes a value, not a Python object each)."""
-    types = STAGING_TABLES[sheet.annex.table]
-    chunk = {name: pa.array(column, ARROW_TYPES[types[name]]) for name, column in values.items()}
+def _cells_by_column(rows: list[list], first_col: int, width: int) -> list[Sequence]:
+    """The cells of each column 0 .. width - 1 (columns before calamine's first are empty)."""
+    longest = max(map(len, rows))
+    if min(map(len, rows)) < longest:  # calamine's rows are all one length; be sure
+        rows = [row + [""] * (longest - len(row)) for row in rows]
+    columns = list(zip(*rows))
+    empty = ("",) * len(rows)
+    return [columns[i - first_col] if 0 <= i - first_col < len(columns) else empty for i in range(width)]
+
+
+def _blank_rows(converted: dict, cells: list[Sequence], read: set[int]) -> np.ndarray:
+    """Rows whose every cell up to the last column read is blank: left out, as Excel users
+    leave blank rows between blocks. Cells not read count too, looked at only in rows
+    whose read cells are all blank."""
+    blank_rows = np.logical_and.reduce([c.blank for c in converted.values()])
+    others = [cells[i] for i in range(len(cells)) if i not in read]
+    for row in np.flatnonzero(blank_rows) if others else ():
+        blank_rows[row] = all(blank(column[row]) for column in others)
+    return blank_rows
+
+
+def _arrow_type(sheet: _Sheet, column: Column) -> pa.DataType:
+    return ARROW_TYPES[STAGING_TABLES[sheet.annex.table][column.name]]
+
+
+def _add_chunk(sheet: _Sheet, values: dict[str, pa.Array], kept: np.ndarray) -> None:
+    """Keep the converted rows that are not blank; the columns the sheet lacks are NULL."""
+    rows = int(kept.sum())
+    if rows < len(kept):
+        mask = pa.array(kept)
+        values = {name: column.filter(mask) for name, column in values.items()}
+    chunk = {c.name: values[c.name] if c.name in values else pa.nulls(rows, _arrow_type(sheet, c))
+             for c in sheet.annex.columns}
     for column in sheet.annex.columns:
         if column.kind == "date":
             latest = pc.max(chunk[column.name]).as_py()
             if latest is not None and (sheet.latest_date is None or latest > sheet.latest_date):
                 sheet.latest_date = latest
+    sheet.rows += rows
     sheet.chunks.append(chunk)
-    for column in values.values():
-        column.clear()
 
 
 def _find_header(scanned: list[tuple], sheet: _Sheet, file: str) -> dict[str, int]:
@@ -407,7 +521,7 @@ def _find_header(scanned: list[tuple], sheet: _Sheet, file: str) -> dict[str, in
     positions: dict[str, int] = {}
     unknown = []
     for index, value in enumerate(scanned[best]):
-        if _blank(value):
+        if blank(value):
             continue
         name = aliases.get(header_key(value))
         if name is None:
@@ -444,7 +558,8 @@ def _column(annex: AnnexList, name: str) -> Column:
 
 
 def _table(sheet: _Sheet, extract: dt.date) -> pa.Table:
-    columns = {name: pa.concat_arrays([chunk[name] for chunk in sheet.chunks]) for name in sheet.chunks[0]}
+    columns = {name: pa.concat_arrays([chunk[name] for chunk in sheet.chunks]) for name in
+               (sheet.chunks[0] if sheet.chunks else ())}
     columns["extract_date"] = pa.array([extract] * sheet.rows, pa.date32())
     return staging_table(sheet.annex.table, columns)
 
@@ -478,217 +593,9 @@ def _labelled_dates(rows: list[tuple]):
                 continue
             inside = DATE_IN_TEXT.search(value)
             if inside:
-                date, problem = _date(inside.group(1))
+                date, problem = date_value(inside.group(1))
             else:
-                after = next((v for v in row[i + 1:] if not _blank(v)), None)
-                date, problem = (None, None) if after is None else _date(after)
+                after = next((v for v in row[i + 1:] if not blank(v)), None)
+                date, problem = (None, None) if after is None else date_value(after)
             if date is not None and problem is None:
                 yield date
-
-
-# ------------------------------------------------------------------ converting cells
-# Each converter: a non-blank cell value -> (value, None) or (None, what is wrong).
-
-def _blank(value) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        text = value.strip()
-        return not text or text in EXCEL_ERRORS
-    return False
-
-
-def _converter(kind: str):
-    if kind.startswith("code:"):
-        name = kind[5:]
-        return lambda v: _code(name, _as_text(v))
-    return CONVERTERS[kind]
-
-
-def _as_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return str(value).strip()
-
-
-def _id(value):
-    if isinstance(value, (dt.date, dt.time, bool)):
-        return None, "is a date or true/false, not an ID"
-    if isinstance(value, float) and not value.is_integer():
-        return None, "is a decimal number, not an ID"
-    return _as_text(value), None
-
-
-def _text(value):
-    return _as_text(value), None
-
-
-SERIAL_LAST = 73050  # 31/12/2099 as an Excel serial number
-DATE_PROBLEM = (f"is not a date between {FIRST_YEAR} and {LAST_YEAR} (expected an Excel date, dd/mm/yyyy, "
-                "yyyy-mm-dd or an Excel date number)")
-
-
-def _date(value):
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return (value, None) if FIRST_YEAR <= value.year <= LAST_YEAR else (None, DATE_PROBLEM)
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        return None, DATE_PROBLEM
-    if isinstance(value, (int, float)):
-        return _serial(value)
-    return _date_text(value.strip())
-
-
-def _serial(number: float):
-    if not 1 <= number <= SERIAL_LAST:  # NaN fails this too
-        return None, DATE_PROBLEM
-    return from_excel(int(number)).date(), None
-
-
-@lru_cache(maxsize=65536)
-def _date_text(text: str):
-    if re.fullmatch(r"\d{5}(\.0+)?", text):  # a serial number as text; never "2025" (a year, not a date)
-        return _serial(float(text))
-    match = (re.fullmatch(r"(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})", text)
-             or re.fullmatch(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})([T ]00:00(:00(\.0+)?)?)?", text))
-    if not match:
-        return None, DATE_PROBLEM
-    try:
-        day = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
-    except ValueError:  # 31/02/2025 is not a date, never 3 March
-        return None, DATE_PROBLEM
-    return (day, None) if FIRST_YEAR <= day.year <= LAST_YEAR else (None, DATE_PROBLEM)
-
-
-WHOLE = re.compile(r"[+-]?\d{1,9}(\.0+)?")
-LARGEST_INT = 2**31 - 1
-
-
-def _int(value):
-    if isinstance(value, bool):
-        return None, "is true/false, not a whole number"
-    number = None
-    if isinstance(value, (int, float)) and float(value).is_integer():
-        number = int(value)
-    elif isinstance(value, str) and WHOLE.fullmatch(text := value.strip().replace(",", "").replace(" ", "")):
-        number = int(float(text))
-    if number is None or abs(number) > LARGEST_INT:
-        return None, "is not a whole number"
-    return number, None
-
-
-AGE_YEARS = re.compile(r"(\d+(?:\.\d+)?)(y|yr|yrs|year|years)?")
-AGE_MONTHS = re.compile(r"(\d+)(m|mth|mths|mon|month|months)")
-AGE_DAYS_WEEKS = re.compile(r"(\d+)(d|day|days|w|wk|wks|week|weeks)")
-AGE_PROBLEM = "is not an age (expected whole or decimal years, '<1', '18m', '6 months' or '8.5yrs')"
-
-
-def _age(value):
-    if isinstance(value, bool) or isinstance(value, (dt.date, dt.time)):
-        return None, AGE_PROBLEM
-    if isinstance(value, (int, float)):
-        return (int(value), None) if 0 <= value < 130 else (None, AGE_PROBLEM)
-    return _age_text(str(value))
-
-
-@lru_cache(maxsize=4096)
-def _age_text(text: str):
-    compact = re.sub(r"\s+", "", text.lower())
-    if compact in ("<1", "<1y", "<1yr", "<1year", "under1", "0-1"):
-        return 0, None
-    if match := AGE_MONTHS.fullmatch(compact):
-        return int(match[1]) // 12, None
-    if AGE_DAYS_WEEKS.fullmatch(compact):
-        return 0, None
-    if match := AGE_YEARS.fullmatch(compact):
-        years = float(match[1])
-        return (int(years), None) if years < 130 else (None, AGE_PROBLEM)
-    return None, AGE_PROBLEM
-
-
-def _yes_no(value):
-    if isinstance(value, bool):
-        return value, None
-    return _yes_no_text(_as_text(value))
-
-
-@lru_cache(maxsize=1024)
-def _yes_no_text(text: str):
-    for candidate in _candidates(text):
-        key = _value_key(candidate)
-        if key in _YES_NO_TABLE:
-            return _YES_NO_TABLE[key], None
-    return None, "is not Yes or No (expected a) Yes, b) No, Y, N, 1 or 0; Unknown is left blank)"
-
-
-@lru_cache(maxsize=65536)
-def _code(name: str, text: str):
-    """One of code list `name` (annex_a_lists.CODE_LISTS), by code or by name."""
-    if name == "ethnicity":
-        token = ETHNIC_CODE.search(text.upper())
-        if token:
-            return token.group(1), None
-    table = _code_table(name)
-    for candidate in _candidates(text):
-        key = _value_key(candidate)
-        if key in table:
-            return table[key], None
-        if name == "ethnicity":
-            for group in ETHNIC_GROUP_WORDS:
-                if key.startswith(group) and key[len(group):] in table:
-                    return table[key[len(group):]], None
-    known = ", ".join(str(c) if not isinstance(c, bool) else names[0] for c, names in CODE_LISTS[name].items())
-    return None, f"is not a {name.replace('_', ' ')} code Headway knows (one of {known}, or their names)"
-
-
-ETHNIC_CODE = re.compile(r"(?<![A-Z])(" + "|".join(ETHNICITY_NAMES) + r")(?![A-Z])")
-
-
-def _label(value):
-    """A coded value kept as its code ("a) E1: Placement order" -> "E1"), else its words."""
-    text = _strip_prefix(_as_text(value))
-    split = CODE_AND_WORDS.fullmatch(text)
-    if split and (any(ch.isdigit() for ch in split[1]) or split[1].isupper()):
-        return split[1], None
-    return text, None
-
-
-CONVERTERS = {"id": _id, "text": _text, "label": _label, "date": _date, "int": _int, "age": _age,
-              "yesno": _yes_no}
-
-LIST_PREFIX = re.compile(r"^\s*(\(?[a-z]\d?\)|\([A-Za-z0-9.]+\))\s*", re.IGNORECASE)  # "a) ", "p1) ", "(A.A1)"
-CODE_AND_WORDS = re.compile(r"([A-Za-z0-9]{1,6})\s*(?:[:\u2013]|-|\s-\s)\s*(.+)")   # "E1: ...", "1 - Male"
-
-
-def _strip_prefix(text: str) -> str:
-    return LIST_PREFIX.sub("", text, count=1).strip()
-
-
-def _candidates(text: str) -> list[str]:
-    """A value, then without its list letter, then its code and its words apart."""
-    stripped = _strip_prefix(text)
-    out = [text, stripped]
-    split = CODE_AND_WORDS.fullmatch(stripped)
-    if split:
-        out += [split[1], split[2]]
-    return out
-
-
-def _value_key(text: str) -> str:
-    return re.sub(r"[^a-z0-9&<]+", "", text.lower())
-
-
-@lru_cache(maxsize=None)
-def _code_table(name: str) -> dict[str, object]:
-    table = {}
-    for code, names in CODE_LISTS[name].items():
-        for spelling in (str(code), *names):
-            table.setdefault(_value_key(spelling), code)
-    return table
-
-
-_YES_NO_TABLE = {_value_key(s): answer for answer, spellings in YES_NO.items() for s in spellings}
-_YES_NO_TABLE |= {_value_key(s): None for s in YES_NO_UNKNOWN}

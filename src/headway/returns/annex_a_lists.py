@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Column kinds: how a cell converts (annex_a.py has one converter per kind).
+# Column kinds: how a cell converts (annex_a_cells.py has one converter per kind).
 #   id      text; a whole number written as 123.0 by Excel becomes "123"
 #   text    text as written (spaces trimmed)
 #   label   a coded value kept as its code: "a) E1: Placement order" -> "E1";

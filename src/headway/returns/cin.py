@@ -105,6 +105,7 @@ def start(path: Path, file: str, year: int | None, workers: xmlfile.Workers,
             raise FileRejected(errors)
         result = ReturnFile(path, SHAPE, outcome.tables(), rows_read=outcome.records)
         result.collection_year = _collection_year(file, outcome.header, year)
+        result.record_lines = outcome.record_lines()
         return result
     return finish
 

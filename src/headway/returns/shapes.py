@@ -60,6 +60,9 @@ class ReturnFile:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # integrity warnings: loaded, and flagged on measures
     staging_label: str | None = None    # names the staging file of a table without a year (default "current")
+    text: object | None = None          # a CSV file with a CHILD column as text (csvtext.TextTable): the load's
+                                        # integrity checks read it (validate/inputs.from_returns), then drop it
+    record_lines: object | None = None  # an XML file: the line each record (<Child>) starts on (numpy), for them too
 
     @property
     def label(self) -> str:

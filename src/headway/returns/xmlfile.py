@@ -15,8 +15,10 @@ are parsed by worker processes while this process reads other files. Each piece
 is parsed as its own small document, opened with the file's declared encoding and
 a start tag for the records' parent that declares the namespaces in force there,
 so the element names are those of the whole file. This process reads only a small
-window at each cut, not the whole file; only when a piece has problems are the
-newlines before it counted, to turn its line numbers into the file's.
+window at each cut, not the whole file; each worker counts its piece's newlines,
+so the pieces' line numbers become the file's. The line each record starts on is
+kept (Outcome.record_lines: where a check on the records, such as a CIN child
+given twice, says it is).
 
 If the file does not suit cutting (UTF-16, no record end tag, a piece or the
 envelope that does not parse) it is streamed instead: iterparse, a few thousand
@@ -36,6 +38,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 from lxml import etree
 
@@ -93,10 +96,12 @@ class Outcome:
     header: str | None = None
     syntax_error: ReturnError | None = None
     bytes_reported: int = 0  # to the progress bar
+    lines: list[np.ndarray] = field(default_factory=list)  # the file line each record starts on, part by part
 
-    def add(self, tables: dict[str, pa.Table], found: Located, records: int) -> None:
+    def add(self, tables: dict[str, pa.Table], found: Located, records: int, lines: np.ndarray) -> None:
         self.parts.append(tables)
         self.records += records
+        self.lines.append(lines)
         for (table, column, message), (rows, count) in found.problems.items():
             self.found.add(table, column, message, rows, count)
 
@@ -105,6 +110,10 @@ class Outcome:
             return [self.syntax_error]
         return [e for (table, column, message), (rows, count) in self.found.problems.items()
                 for e in located_errors(file, table, column, message, rows, count)]
+
+    def record_lines(self) -> np.ndarray:
+        """The line each record element (each <Child>) starts on, in the file's order."""
+        return np.concatenate(self.lines) if self.lines else np.zeros(0, np.int64)
 
     def tables(self) -> dict[str, pa.Table]:
         return {name: pa.concat_tables([p[name] for p in self.parts]) if self.parts else staging_table(name, {})
@@ -204,7 +213,7 @@ def _walk_batch(batch: list, namespace: str, outcome: Outcome) -> None:
     """Walk a batch of parsed records, then drop them so memory stays flat."""
     found = Located()
     tables, records = outcome.layout.walk(batch, namespace, found)
-    outcome.add(tables, found, records)
+    outcome.add(tables, found, records, _record_lines(batch, namespace, outcome.layout.record))
     for element in batch:
         element.clear()
     if batch:
@@ -232,6 +241,7 @@ class Plan:
     path: Path
     pending: list[tuple[int, int, Future]]  # (where the piece starts and ends, its result), in file order
     header: str | None
+    newlines_before: int  # in the file before the first piece
 
 
 class _NotCuttable(Exception):
@@ -274,7 +284,7 @@ def _cut(path: Path, file: str, layout: Layout, submit: Callable[[Piece], Future
         for _, _, future in pending:
             future.cancel()
         return None
-    return Plan(path, pending, header)
+    return Plan(path, pending, header, head[:first.start()].count(b"\n"))
 
 
 def _wrapper(head: bytes, prefix: str | None) -> tuple[bytes, bytes, str]:
@@ -353,7 +363,19 @@ def _envelope_header(text: bytes, layout: Layout) -> str | None:
     return next((e.text for e in root.iter(f"{{*}}{name}") if etree.QName(e.getparent()).localname == parent), None)
 
 
-def read_piece(piece: Piece) -> tuple[dict[str, pa.Table] | None, Located, int, ReturnError | None]:
+@dataclass
+class PieceRead:
+    """What a worker process read from one piece. Lines are the piece's own (line 1
+    holds its first byte); `newlines` are the piece's, to number the next one."""
+    tables: dict[str, pa.Table] | None
+    found: Located
+    records: int
+    lines: np.ndarray
+    newlines: int
+    syntax_error: ReturnError | None = None
+
+
+def read_piece(piece: Piece) -> PieceRead:
     """Parse and walk one piece (in a worker process). The walk makes no reference
     cycles, so the cyclic garbage collector is paused: it would otherwise scan the
     tree's proxies again and again (a quarter of the time, measured)."""
@@ -362,39 +384,40 @@ def read_piece(piece: Piece) -> tuple[dict[str, pa.Table] | None, Located, int, 
         with open(piece.path, "rb") as fh:
             fh.seek(piece.start)
             body = fh.read(piece.end - piece.start)
+        newlines = body.count(b"\n")
         try:
             root = etree.fromstring(piece.opening + body + piece.closing, etree.XMLParser(**PARSER_OPTIONS))
         except etree.XMLSyntaxError as exc:
-            return None, Located(), 0, _syntax_error(piece.file, exc)
+            return PieceRead(None, Located(), 0, np.zeros(0, np.int64), newlines, _syntax_error(piece.file, exc))
         found = Located()
         tables, records = piece.layout.walk([root], piece.namespace, found)
-        return tables, found, records, None
+        return PieceRead(tables, found, records, _record_lines([root], piece.namespace, piece.layout.record),
+                         newlines)
     finally:
         gc.enable()
 
 
+def _record_lines(roots: list, namespace: str, record: str) -> np.ndarray:
+    """The line each record element in (or at) `roots` starts on."""
+    tag = f"{{{namespace}}}{record}" if namespace else record
+    return np.fromiter((e.sourceline for root in roots for e in root.iter(tag)), np.int64)
+
+
 def _gather(plan: Plan, layout: Layout, progress: Callable[[int], None]) -> Outcome:
+    """The pieces' results in file order, their line numbers made the file's (the
+    newlines before a piece are those of the pieces before it)."""
     outcome = Outcome(layout, header=plan.header)
+    newlines = plan.newlines_before
     for start, end, future in plan.pending:
-        tables, found, records, syntax_error = future.result()
-        if syntax_error:  # streamed instead, for the exact line and message
-            outcome.syntax_error = syntax_error
+        piece = future.result()
+        if piece.syntax_error:  # streamed instead, for the exact line and message
+            outcome.syntax_error = piece.syntax_error
             for _, _, rest in plan.pending:
                 rest.cancel()
             return outcome
-        if found.problems:  # a piece's line 1 is the file's line with the piece's first byte
-            found = found.moved_down(_newlines_before(plan.path, start))
-        outcome.add(tables, found, records)
+        found = piece.found.moved_down(newlines) if piece.found.problems else piece.found
+        outcome.add(piece.tables, found, piece.records, piece.lines + newlines)
+        newlines += piece.newlines
         progress(end - start)
         outcome.bytes_reported += end - start
     return outcome
-
-
-def _newlines_before(path: Path, offset: int) -> int:
-    count = 0
-    with path.open("rb") as fh:
-        while offset > 0:
-            block = fh.read(min(offset, PIECE_BYTES))
-            count += block.count(b"\n")
-            offset -= len(block)
-    return count

@@ -52,7 +52,7 @@ from headway.synth.csv_files import write_903_year, write_org, write_population
 from headway.synth.model import build_model
 from headway.synth.org import allocations
 from headway.synth.workforce import write_workforce
-from headway.synth.text import DateText, postcode_table
+from headway.synth.text import DateText
 
 LA_CODE = "999"
 
@@ -81,12 +81,11 @@ def generate(out_dir: Path, children: int = 60_000, years: int = 3, seed: int = 
     kids = sim["children"]
     # ICPC targets run past 31 March, and a UASC child's DUC is their 18th birthday
     dates = DateText(int(kids["dob"].min(initial=model.care_history_start)), model.end + 19 * 366)
-    postcodes = postcode_table()
     held = allocations(model.rng, model.org, sim["episodes"], kids["locality"], since=model.window_start)
     drawn = care_tables.draw(seed, sim, held)  # the 903's other tables (SWEpisodes from the allocations)
     written: dict[str, int] = {}
     for year in range(first_year, last_year + 1):
-        written.update(write_903_year(out_dir, year, sim, dates, postcodes, drawn))
+        written.update(write_903_year(out_dir, year, sim, dates, drawn))
         steps.update()
         written.update(write_cin_year(out_dir, year, sim, dates, LA_CODE))
         steps.update()

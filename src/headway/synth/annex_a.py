@@ -66,7 +66,7 @@ def write_annex_a_year(out_dir: Path, year: int, model: Model, sim: dict, held: 
         5: _section47s(sim, first, extract, who),
         6: _children_in_need(rng, sim, extract, who),
         7: _protection(rng, model, sim, extract, who),
-        8: _in_care(rng, sim, extract, who),
+        8: _in_care(rng, sim, extract, who, care.place_codes(year)),
         9: _care_leavers(rng, sim, extract, who),
         10: _adoption(sim, first, extract),
     }
@@ -292,7 +292,7 @@ def _latest_before(owner: np.ndarray, day: np.ndarray, wanted: np.ndarray, extra
     return np.where(found, keys[safe] & ((1 << KEY_SHIFT) - 1), NEVER)
 
 
-def _in_care(rng, sim, extract: int, who: _Allocation) -> dict:
+def _in_care(rng, sim, extract: int, who: _Allocation, places: tuple[str, ...]) -> dict:
     periods, episodes = sim["periods"], sim["care_episodes"]
     kids = sim["children"]
     rows = np.flatnonzero(_open_or_recent(periods["start"], periods["end"], extract))
@@ -327,7 +327,7 @@ def _in_care(rng, sim, extract: int, who: _Allocation) -> dict:
                  ceased_date=np.where(ceased, periods["end"][rows], NEVER),
                  reason_ceased=np.where(ceased, np.array(care.REC_CODES, dtype=object)[periods["rec"][rows]], None),
                  placement_start_date=episodes["decom"][at],
-                 placement_type=np.array(care.PLACES, dtype=object)[episodes["place"][at]],
+                 placement_type=np.array(places, dtype=object)[episodes["place"][at]],
                  placement_provider=np.array(care.PROVIDERS, dtype=object)[episodes["provider"][at]],
                  placement_location=np.where(inside, "In", "Out").astype(object),
                  missing_episodes=missing, rhi_offered=offered, rhi_accepted=accepted,

@@ -19,12 +19,10 @@ second within 3 months, then every 6 months (a few late).
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 
 from headway.synth import params
-from headway.synth.days import NEVER, age_in_years, day
+from headway.synth.days import NEVER, age_in_years
 from headway.synth.draws import age_band, category, category_by_row, chance, chance_n, lognormal_days, uniform_days
 from headway.synth.frames import Frame, forward_fill_index
 from headway.synth.org import CHILDREN_IN_CARE
@@ -67,7 +65,10 @@ PLACE_PROVIDER_GROUP = {"U1": "kinship", "U2": "kinship", "U3": "kinship", "U4":
                         "U6": "foster", "K1": "K1", "K2": "K2", "K3": "supported", "H5": "supported",
                         "R1": "R1", "R3": "R3", "S1": "S1", "P1": "P1", "A5": "adoption", "A6": "adoption"}
 LONG_TERM_WITH_SAME_CARER = {"U3": "U1", "U2": "U1", "U6": "U4", "U5": "U4"}
-K3_FROM = day(dt.date(2023, 10, 28))  # registered supported accommodation replaced H5
+# Supported accommodation is K3 in the 903 from 2024/25 (csc-validator-be-903's
+# 2024/25 rules 221 and 371 name K3 where its 2023/24 ones name H5; H5 goes in
+# 2025/26). The simulation draws K3; each year's file writes the code of its year.
+K3_FROM_COLLECTION_YEAR = 2025
 POSTCODES_PER_AREA = 36_000
 
 START, LEGAL, MOVE, SAME_CARER, ADOPTION_SAME, ADOPTION_MOVE = range(6)
@@ -223,9 +224,9 @@ def _events(rng, start, end, age, entry, ls, adoption_day) -> Frame:
     with_foster_carer = chance_n(rng, len(adopters), 0.25)
 
     parts = [
-        (np.arange(n), start, START, ls["first"], _draw_places(rng, band, start)),
+        (np.arange(n), start, START, ls["first"], _draw_places(rng, band)),
         (ls["period"], ls["day"], LEGAL, ls["status"], np.full(len(ls["period"]), -1)),
-        (move_period, move_day, MOVE, np.full(len(move_period), -1), _draw_places(rng, band[move_period], move_day)),
+        (move_period, move_day, MOVE, np.full(len(move_period), -1), _draw_places(rng, band[move_period])),
         (converts, convert_day, SAME_CARER, np.full(len(converts), -1), np.full(len(converts), -1)),
         (adopters, adoption_day[adopters], np.where(with_foster_carer, ADOPTION_SAME, ADOPTION_MOVE),
          np.full(len(adopters), -1), np.where(with_foster_carer, PLACE_INDEX["A5"], PLACE_INDEX["A6"])),
@@ -268,15 +269,22 @@ def _adopted_by_foster_carers_only_from_foster_care(events: Frame) -> None:
     place[not_from_foster_care] = PLACE_INDEX["A6"]
 
 
-def _draw_places(rng, band, when):
+def _draw_places(rng, band):
     names = list(params.PLACEMENT_WEIGHTS_BY_AGE_BAND)
     table = np.zeros((len(names), len(PLACES)))
     for b, name in enumerate(names):
         for code, weight in params.PLACEMENT_WEIGHTS_BY_AGE_BAND[name].items():
             table[b, PLACE_INDEX[code]] = weight
-    place = category_by_row(rng, table, band).astype(np.int8)
-    place[(place == PLACE_INDEX["K3"]) & (when < K3_FROM)] = PLACE_INDEX["H5"]
-    return place
+    return category_by_row(rng, table, band).astype(np.int8)
+
+
+def place_codes(year: int) -> tuple[str, ...]:
+    """PLACES as the collection year writes them: supported accommodation is H5
+    before 2024/25 (an episode open across 1 April 2024 is recoded, which the
+    validator's rule 503D allows in 2024/25)."""
+    if year >= K3_FROM_COLLECTION_YEAR:
+        return PLACES
+    return tuple("H5" if code == "K3" else code for code in PLACES)
 
 
 def _resolve_same_carer(events: Frame) -> None:
@@ -310,11 +318,23 @@ def _carers(rng, events: Frame) -> None:
     in_area_p = np.select([np.isin(group, ("kinship", "foster", "adoption")), np.isin(group, ("K1", "K2", "supported", "R1", "S1"))],
                           [params.PLACED_IN_AREA_PROBABILITY["foster"], params.PLACED_IN_AREA_PROBABILITY["residential"]],
                           params.PLACED_IN_AREA_PROBABILITY["other"])
+    in_area_p = np.where(_always_in_area(place, provider), 1.0, in_area_p)
     postcode = np.where(chance(rng, in_area_p), 0, POSTCODES_PER_AREA) + rng.integers(0, POSTCODES_PER_AREA, m)
     source = forward_fill_index(new_carer)
     events["provider"] = provider[source]
     events["urn"] = urn[source].astype(np.int32)
     events["postcode"] = postcode[source].astype(np.int32)
+
+
+# Own provision (PR1) other than foster and adoptive placements is in the council's
+# own area (DfE rule 1015; its 2025/26 version exempts K3 too, earlier ones do not);
+# a child placed with parents (P1) is at home.
+OWN_PROVISION_ANYWHERE = [PLACE_INDEX[p] for p in ("U1", "U2", "U3", "U4", "U5", "U6", "A5", "A6")]
+
+
+def _always_in_area(place: np.ndarray, provider: np.ndarray) -> np.ndarray:
+    own = (provider == PROVIDERS.index("PR1")) & ~np.isin(place, OWN_PROVISION_ANYWHERE)
+    return own | (place == PLACE_INDEX["P1"])
 
 
 def _episodes(rng, events: Frame, end, rec) -> Frame:

@@ -215,7 +215,20 @@ def _social_workers(allocations: Frame) -> Frame:
     last_kept = np.r_[out["child"][1:] != out["child"][:-1], True][:len(kept)]
     child_number = np.cumsum(first_of_child) - 1
     out["end"] = np.where(last_kept, final_end[child_number[kept]], np.r_[out["start"][1:], 0][:len(kept)])
-    return out
+    return _same_worker_runs_as_one(out, first_kept)
+
+
+def _same_worker_runs_as_one(out: Frame, first_of_child: np.ndarray) -> Frame:
+    """A new allocation to the worker the child already has is no change of social
+    worker: one episode (csc-validator-be-903 0.1.17's rule SW11bSTG2 also misreads
+    a 'change' in the last days of March followed by the same worker)."""
+    n = len(out["child"])
+    same = ~first_of_child & (out["worker"] == np.r_[-1, out["worker"][:-1]][:n])
+    kept = np.flatnonzero(~same)
+    run_end = out["end"][np.r_[kept[1:] - 1, n - 1][:len(kept)]] if n else out["end"]
+    merged = take(out, ~same)
+    merged["end"] = run_end
+    return merged
 
 
 # ---------------------------------------------------------------- one year's tables
@@ -228,12 +241,13 @@ def year_tables(drawn: dict, sim: dict, year: int) -> dict[str, Frame]:
     kids, p = sim["children"], drawn["periods"]
     rng = np.random.default_rng((*drawn["year_seed"], year))
     tables = {
-        "uasc": _uasc_rows(p, kids, first, last),
+        "uasc": _uasc_rows(p, kids, first, last, uasc_children(drawn)),
         "oc2": _oc2_rows(rng, p, kids, first, last),
         "oc3": _oc3_rows(rng, p, kids, year, first, last),
         "ad1": take(p, p["adopted"] & (p["end"] >= first) & (p["end"] <= last)),
         "placed": take(p, p["adopted"] & (p["decision"] <= last) & (p["end"] >= first) & (p["start"] <= last)),
-        "prev_perm": take(p, (p["start"] >= first) & (p["start"] <= last)),
+        # one row a child (rule INT35): a child coming into care twice in a year, the later period
+        "prev_perm": _one_per_child(take(p, (p["start"] >= first) & (p["start"] <= last))),
         "missing": _missing_rows(drawn["missing"], first, last),
     }
     if year >= FIRST_YEAR_SW_EPISODES:
@@ -241,11 +255,19 @@ def year_tables(drawn: dict, sim: dict, year: int) -> dict[str, Frame]:
     return tables
 
 
-def _uasc_rows(p, kids, first, last) -> Frame:
+def uasc_children(drawn: dict) -> np.ndarray:
+    """The children who are UASC: from their first period of care on, every period."""
+    p = drawn["periods"]
+    return np.unique(p["child"][p["uasc"]])
+
+
+def _uasc_rows(p, kids, first, last, uasc: np.ndarray) -> Frame:
     """Looked after in the year, with UASC status still on 1 April (DUC, the 18th
-    birthday, on or after it)."""
+    birthday, on or after it), in any period of care: a UASC child coming back into
+    care is still UASC, and has no home postcode (csv_files._postcodes)."""
     duc = add_years(kids["dob"][p["child"]], 18).astype(np.int64)
-    rows = take(p, p["uasc"] & (p["start"] <= last) & (p["end"] >= first) & (duc >= first))
+    is_uasc = np.isin(p["child"], uasc)
+    rows = take(p, is_uasc & (p["start"] <= last) & (p["end"] >= first) & (duc >= first))
     rows["duc"] = add_years(kids["dob"][rows["child"]], 18)
     return _one_per_child(rows)
 

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from headway.synth import care, care_tables, params
+from headway.synth import care, care_tables, params, postcodes
 from headway.synth.children import unknown_upn_codes, upn_strings
 from headway.synth.days import add_years, collection_year_bounds
 from headway.synth.frames import Frame, take
@@ -46,8 +46,7 @@ def write_table(path: Path, columns: dict[str, pa.Array]) -> int:
 
 # ---------------------------------------------------------------- SSDA903
 
-def write_903_year(out_dir: Path, year: int, sim: dict, dates: DateText, postcodes: pa.Array,
-                   drawn: dict) -> dict[str, int]:
+def write_903_year(out_dir: Path, year: int, sim: dict, dates: DateText, drawn: dict) -> dict[str, int]:
     """Every table of the year's 903; `drawn` is care_tables.draw()'s."""
     first, last = collection_year_bounds(year)
     kids = sim["children"]
@@ -64,13 +63,12 @@ def write_903_year(out_dir: Path, year: int, sim: dict, dates: DateText, postcod
         "RNE": codes(care.RNE_CODES, ep["rne"]),
         "LS": codes(care.LEGAL_STATUSES, ep["ls"]),
         "CIN": codes(params.NEED_CODES, ep["cin"]),
-        "PLACE": codes(care.PLACES, ep["place"]),
+        "PLACE": codes(care.place_codes(year), ep["place"]),
         "PLACE_PROVIDER": codes(care.PROVIDERS, ep["provider"]),
         "DEC": dates.uk_dates(ep["dec"], ended),
         "REC": codes(care.REC_CODES, ep["rec"], ended),
         "REASON_PLACE_CHANGE": codes(care.REASON_CODES, ep["reason"], ended),
-        "HOME_POST": pc.take(postcodes, pa.array(kids["locality"][ep["child"]] % 36_000)),
-        "PL_POST": pc.take(postcodes, pa.array(ep["postcode"])),
+        **_postcodes(ep, kids, care_tables.uasc_children(drawn)),
         "URN": _urns(ep["urn"], ep["place"]),
     })
     looked_after = np.unique(ep["child"])
@@ -92,6 +90,18 @@ def write_903_year(out_dir: Path, year: int, sim: dict, dates: DateText, postcod
         if len(columns["CHILD"]):  # a table with no rows is left out, as `headway load` asks
             rows[f"ssda903/{year}/{name}.csv"] = write_table(folder / f"{name}.csv", columns)
     return rows
+
+
+def _postcodes(ep: Frame, kids: Frame, uasc: np.ndarray) -> dict[str, pa.Array]:
+    """HOME_POST and PL_POST, real postcodes (synth/postcodes.py). An unaccompanied
+    asylum-seeking child has no home postcode here, so no distance (DfE rules 406
+    and 392a): UASC status is the child's, from their first period of care on."""
+    home = postcodes.home_index(kids["locality"][ep["child"]])
+    home_text = postcodes.book()[0].take(pa.array(home))
+    no_home = np.isin(ep["child"], uasc)
+    placed = postcodes.placement_postcodes(ep["postcode"], home, ep["place"] == care.PLACE_INDEX["P1"],
+                                           care.POSTCODES_PER_AREA)
+    return {"HOME_POST": pc.if_else(pa.array(no_home), pa.scalar(None, pa.string()), home_text), "PL_POST": placed}
 
 
 def _by_child(frame, kids: Frame, *then: str):

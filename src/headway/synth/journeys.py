@@ -4,7 +4,8 @@ One referral opens one CIN episode (a CINdetails block in the CIN Census). When
 a referral arrives its route is drawn, by the child's age (params.ROUTES):
 
     nfa           no further action: closed the day it arrived (ReferralNFA true)
-    not_in_need   assessed, not in need: closed at authorisation (RC8, or RC9 early help)
+    not_in_need   assessed, not in need: closed at authorisation (RC8, or RC9 early help;
+                  RC7 after a section 47 enquiry)
     services      assessed in need, short services, no plan, then closed (RC7)
     cin_plan      assessed, CIN plan for some months, closed (RC7)
     cp            section 47 -> ICPC -> CP plan (reviews at 3 then 6 months, ends at a
@@ -146,6 +147,7 @@ def _generation(model: Model, kids: Frame, batch: Frame, cpp_count: np.ndarray, 
     care_out = _care(model, e, kids, cut)
     _closure(model, e)
     cp_reviews = _clip_to_childhood(e, cut, cp_reviews)
+    _closed_as_the_dfe_records_it(e)
     _previous_plans(e, cpp_count)
     next_batch = _rereferrals(model, e, kids)
     return {"episodes": e, "cp_reviews": cp_reviews, **care_out}, next_batch
@@ -398,6 +400,15 @@ def _clip_to_childhood(e: Frame, cut: np.ndarray, cp_reviews: Frame) -> Frame:
     position = np.searchsorted(e["id"], cp_reviews["ep"])
     keep = cp_reviews["date"] <= e["cp_end"][position]
     return take(cp_reviews, keep)
+
+
+def _closed_as_the_dfe_records_it(e: Frame) -> None:
+    """RC8 and RC9 mean closed after assessment with nothing more: an episode that
+    had a section 47 enquiry closes RC7 instead (CIN rule 2990). A closed episode's
+    enquiries are over: one that led to no ICPC says so, ICPC not required (rule 8868)."""
+    s47 = e["s47_start"] < NEVER
+    e["close_reason"][np.isin(e["close_reason"], (RC8, RC9)) & s47] = RC7
+    e["icpc_not_required"] |= s47 & (e["icpc"] >= NEVER) & (e["close"] < NEVER)
 
 
 def _previous_plans(e: Frame, cpp_count: np.ndarray) -> None:

@@ -83,7 +83,9 @@ ROUTE_WEIGHTS_BY_AGE_BAND = {
 REREFERRAL_CP_FACTOR = 1.15
 
 # Share of each route that has a section 47 enquiry (England ~190 S47 per 10,000).
-S47_PROBABILITY = {"nfa": 0.0, "not_in_need": 0.25, "services": 0.25, "cin_plan": 0.45,
+# An enquiry that finds no need closes RC7, not RC8/RC9 (CIN rule 2990), so few
+# children closed as not in need had one (England: ~31% of referrals close RC8/RC9).
+S47_PROBABILITY = {"nfa": 0.0, "not_in_need": 0.08, "services": 0.35, "cin_plan": 0.57,
                    "cp": 1.0, "cp_then_care": 1.0, "care": 0.6}
 # ICPCs that do not lead to a plan (England: ICPCs ~59, plans ~51 per 10,000).
 ICPC_WITHOUT_PLAN_PROBABILITY = 0.10  # of S47s on the CIN-plan route
@@ -206,7 +208,7 @@ PLACEMENT_CHANGE_REASON_WEIGHTS = {
 # Ofsted URNs for settings Ofsted registers (903 rule 218 wants one); foster and adoptive
 # placements record XXXXXXX; R1 (a care home, registered by the CQC) has none (rule 222).
 PLACES_WITH_URN = ("K1", "K2", "K3", "R3", "S1", "H5")
-# Share of placements inside the authority's boundary (postcode area SB).
+# Share of placements inside the authority's boundary (its postcodes: synth/postcodes.py).
 PLACED_IN_AREA_PROBABILITY = {"foster": 0.7, "residential": 0.35, "other": 0.8}
 
 REVIEW_PARTICIPATION_WEIGHTS = {"PN1": 45, "PN2": 10, "PN3": 8, "PN4": 7, "PN5": 12, "PN6": 8, "PN7": 10}

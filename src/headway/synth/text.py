@@ -15,9 +15,6 @@ import pyarrow.compute as pc
 
 from headway.synth.days import NEVER, to_date
 
-UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # postcode unit letters (no C I K M O V)
-
-
 class DateText:
     """Dates from `first` to `last` (day numbers) as ISO and as dd/mm/yyyy."""
 
@@ -59,13 +56,3 @@ def child_ids(code: np.ndarray) -> pa.Array:
 def numbers(values: np.ndarray) -> pa.Array:
     return pc.cast(pa.array(np.asarray(values).astype(np.int64)), pa.string())
 
-
-def postcode_table() -> pa.Array:
-    """Postcodes by index: 0..35,999 inside the authority (area SB, invented),
-    36,000..71,999 elsewhere (area XB, also invented)."""
-    out = []
-    for area in ("SB", "XB"):
-        for j in range(36_000):
-            district, sector, unit = j // 4000 + 1, (j // 400) % 10, j % 400
-            out.append(f"{area}{district} {sector}{UNIT_LETTERS[unit // 20]}{UNIT_LETTERS[unit % 20]}")
-    return pa.array(out)

@@ -2,7 +2,8 @@
 
     validate_returns(paths, year=None, la=None, dfe=True) -> Validation   (`headway validate`)
     fatal_problems(paths, year=None) -> list[ReturnError]                 (for `headway load`)
-    integrity_problems(paths, year=None) -> (fatal errors, warning findings)  (what `headway load` uses)
+    integrity_problems(paths, year=None) -> (fatal errors, warning findings)
+    integrity_problems_in(returns, names) -> the same for files already read  (what `headway load` uses)
 
 Three kinds of check, each saying where (file, table, row or line) and which rule:
 - the readers (headway.returns): the file can be read at all (`validate` only;
@@ -24,7 +25,7 @@ from headway.errors import ReturnError
 from headway.validate import integrity
 from headway.validate.dfe import DfeRun, run_dfe_rules
 from headway.validate.findings import FATAL, FileSummary, Finding, ordered, summarise
-from headway.validate.inputs import collect
+from headway.validate.inputs import collect, from_returns
 
 
 @dataclass
@@ -68,6 +69,15 @@ def integrity_problems(paths, year: int | None = None, years: dict[Path, int | N
                        ) -> tuple[list[ReturnError], list[Finding]]:
     """As fatal_problems, with the warnings too: `headway load` refuses the fatal
     problems and loads the files with warnings, listing them."""
-    inputs = collect(paths, year, read_formats=False, years=years)
+    return _split(collect(paths, year, read_formats=False, years=years))
+
+
+def integrity_problems_in(returns, names: dict[Path, str]) -> tuple[list[ReturnError], list[Finding]]:
+    """As integrity_problems, for files `headway load` has already read (returns.ReturnFile,
+    named as `names` says): checked on what the readers produced, not read again."""
+    return _split(from_returns(returns, names))
+
+
+def _split(inputs) -> tuple[list[ReturnError], list[Finding]]:
     found = ordered(inputs.findings + integrity.check(inputs))
     return [f.as_return_error() for f in found if f.severity == FATAL], [f for f in found if f.severity != FATAL]

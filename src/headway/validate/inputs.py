@@ -20,6 +20,7 @@ its Headway reader, whose problems (a bad date, a blank ID) are fatal findings:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -65,10 +66,14 @@ class Table903:
     table: str              # the DfE's name: Header, Episodes, ...
     text: TextTable
     year: int | None
+    found: dict = field(default_factory=dict, repr=False, compare=False)  # what has been worked out, kept
 
     def column(self, name: str) -> pa.ChunkedArray | None:
-        """Cleaned text (blank is NULL), or None if the file has no such column."""
-        return clean(self.text.columns[name]) if name in self.text.columns else None
+        """Cleaned text (blank is NULL), or None if the file has no such column
+        (cleaned once: the Header's columns are compared with every other table's)."""
+        if name not in self.found:
+            self.found[name] = clean(self.text.columns[name]) if name in self.text.columns else None
+        return self.found[name]
 
     def rows(self, positions) -> np.ndarray:
         return self.text.row_numbers(np.asarray(positions, dtype=np.int64))
@@ -85,8 +90,17 @@ class CinFile:
     file: str
     year: int | None
     children: pa.Array      # LAchildID per <Child>, cleaned
-    dobs: pa.Array          # PersonBirthDate as written, cleaned
-    lines: np.ndarray       # line each <Child> starts on
+    dobs: pa.Array          # PersonBirthDate: as written, cleaned; or as the CIN reader read it (dates)
+    known_lines: np.ndarray | None = None  # line each <Child> starts on, if known (else found when asked)
+
+    @cached_property
+    def lines(self) -> np.ndarray:
+        """The line each <Child> starts on. A file the CIN reader has read is not
+        parsed again for this unless a finding needs it (a finding names the line)."""
+        if self.known_lines is not None:
+            return self.known_lines
+        found = scan_cin(self.path, self.file, self.year)
+        return found.known_lines if found is not None else np.zeros(len(self.children), np.int64)
 
     @cached_property
     def line_of(self) -> dict[str, int]:
@@ -131,6 +145,45 @@ def collect(paths, year: int | None = None, read_formats: bool = False,
         except FileRejected as exc:
             inputs.findings += [from_return_error(e) for e in exc.errors]
     return inputs
+
+
+def from_returns(returns, names: dict[Path, str]) -> Inputs:
+    """The files `headway load` has read (returns.ReturnFile), for the integrity
+    checks, without reading them again: a 903 table is the text its reader kept
+    (ReturnFile.text, with the row numbers), a CIN Census the children its reader
+    staged and the line each <Child> starts on (ReturnFile.record_lines). Which
+    files are 903 tables or CIN Census files, and their years, are decided as
+    `collect` decides them."""
+    inputs = Inputs()
+    for r in returns:
+        file = names[r.path]
+        inputs.files.append(file)
+        table = dfe_903_table(r.text.columns) if r.text is not None else None
+        if table is not None:
+            inputs.tables.append(Table903(r.path, file, table, r.text, r.collection_year or year_from_folder(r.path)))
+        elif "cin_child" in r.tables and _collection_is_cin(r.path):
+            children = r.tables["cin_child"]
+            lines = r.record_lines if r.record_lines is not None and len(r.record_lines) == len(children) else None
+            inputs.cin.append(CinFile(r.path, file, r.collection_year or year_from_folder(r.path),
+                                      children.column("child_id").combine_chunks(),
+                                      children.column("dob").combine_chunks(), known_lines=lines))
+        else:
+            inputs.not_checked.append(file)
+    return inputs
+
+
+COLLECTION = re.compile(rb"<(?:[\w.-]+:)?Collection\s*>\s*([^<]*?)\s*</")
+
+
+def _collection_is_cin(path: Path) -> bool:
+    """A <Message> file whose Header names another collection is not a CIN Census
+    (as scan_cin decides); the Header is at the start of the file."""
+    with path.open("rb") as fh:
+        head = fh.read(1 << 20)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        head = head.decode("utf-16", errors="replace").encode("utf-8")
+    named = COLLECTION.search(head)
+    return named is None or not named.group(1) or named.group(1).upper() == b"CIN"
 
 
 def expand(paths) -> list[tuple[Path, str]]:
@@ -232,7 +285,7 @@ def scan_cin(path: Path, file: str, year: int | None) -> CinFile | None:
         return None
     return CinFile(path, file, year or _year(header_year) or year_from_folder(path),
                    clean(pa.array(ids, pa.string())), clean(pa.array(dobs, pa.string())),
-                   np.asarray(lines, dtype=np.int64))
+                   known_lines=np.asarray(lines, dtype=np.int64))
 
 
 def _leaf(child, name: str) -> str | None:

@@ -218,7 +218,7 @@ def care_before_birth(episodes: Table903, header: Table903) -> list[Finding]:
     if ids is None or decom_text is None or header_ids is None or dob_text is None:
         return []
     decom, decom_ok = _days(decom_text, UK_OR_ISO)
-    dob, dob_ok = _days(dob_text, UK_OR_ISO)
+    dob, dob_ok = _header_dobs(header)
     at = _numpy(pc.fill_null(_index_in(ids, header_ids), -1)).astype(np.int64)  # the first Header row
     header_pos = np.maximum(at, 0)
     early = np.flatnonzero((at >= 0) & decom_ok & dob_ok[header_pos] & (decom < dob[header_pos]))
@@ -264,7 +264,7 @@ def _dob_mismatches(header: Table903, ids, dob_text, formats) -> tuple[np.ndarra
     header_ids, header_dob_text = header.column("CHILD"), header.column("DOB")
     if header_ids is None or header_dob_text is None:
         return np.array([], np.int64), np.array([], np.int64)
-    header_dob, header_ok = _days(header_dob_text, UK_OR_ISO)
+    header_dob, header_ok = _header_dobs(header)
     dob, ok = _days(dob_text, formats)
     at = _numpy(pc.fill_null(_index_in(ids, header_ids), -1)).astype(np.int64)  # the first Header row
     found = at >= 0
@@ -309,10 +309,19 @@ def _repeats(ids) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _days(text, formats) -> tuple[np.ndarray, np.ndarray]:
-    """Day numbers and a mask of the values that are real dates."""
-    dates, _ = to_dates(_values(text), formats)
+    """Day numbers and a mask of the values that are real dates (text in one of
+    `formats`, or dates a reader has already read)."""
+    values = _values(text)
+    dates = values if pa.types.is_date32(values.type) else to_dates(values, formats)[0]
     days = pc.cast(dates, pa.int32())
     return _numpy(pc.fill_null(days, 0)).astype(np.int64), _numpy(pc.is_valid(days))
+
+
+def _header_dobs(header: Table903) -> tuple[np.ndarray, np.ndarray]:
+    """_days of the Header's DOB, worked out once (every other table is compared with it)."""
+    if "DOB days" not in header.found:
+        header.found["DOB days"] = _days(header.column("DOB"), UK_OR_ISO)
+    return header.found["DOB days"]
 
 
 def _texts(ids, positions) -> list[str | None]:

@@ -18,9 +18,10 @@ Timescales (../shared/reference/measures.md section 7):
                 care, the second 3 months after it, then every 6 months (short-break
                 care, legal status V3/V4, is left out)
 
-Scope is applied here, in SQL, from the team IDs the access policy allows
-(headway.web.access.Access.team_filter); None means every child. Sorting is by a
-column from SORT_COLUMNS only: nothing a user types reaches the SQL text.
+exception_rows() takes the team IDs to keep (headway.web.access.Access.team_filter);
+None means every child. The web app asks for every child once per published snapshot
+and keeps the user's teams after that (web/exception_views.overdue_rows). Sorting is
+by a column from SORT_COLUMNS only: nothing a user types reaches the SQL text.
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ LISTS = (
 )
 BY_ID = {item.id: item for item in LISTS}
 
-# Sortable columns: name in the URL -> SQL expression. Ties break on child ID.
+# Sortable columns: name in the URL -> column of the rows. Ties break on child ID.
 SORT_COLUMNS = {
     "child": "child_id", "worker": "worker_name", "team": "team_name", "service": "service_area",
     "started": "started", "due": "due_date", "overdue": "days_overdue",
@@ -167,18 +168,18 @@ def exception_rows(con, list_id: str, as_at: dt.date, teams: Collection[str] | N
         raise HeadwayError(f"No exception list called {list_id!r}; there are: {', '.join(BY_ID)}.")
     if sort not in SORT_COLUMNS:
         raise HeadwayError(f"Cannot sort by {sort!r}; choose one of: {', '.join(SORT_COLUMNS)}.")
-    order = f"ORDER BY {SORT_COLUMNS[sort]} {'DESC' if descending else 'ASC'} NULLS LAST, child_id, started"
-    sql = _held_sql(item.sql, OVERDUE) + order
-    return _rows(con, sql, _params(as_at, teams))
+    return sort_rows(_rows(con, _held_sql(item.sql, OVERDUE), _params(as_at, teams)), sort, descending)
 
 
-def exception_counts(con, as_at: dt.date, teams: Collection[str] | None) -> dict[str, int]:
-    """How many items each list has, for the teams given."""
-    counts = {}
-    for item in LISTS:
-        sql = f"SELECT count(*) FROM ({_held_sql(item.sql, OVERDUE)})"
-        counts[item.id] = con.execute(sql, _params(as_at, teams)).fetchone()[0]
-    return counts
+def sort_rows(rows: list[dict], sort: str, descending: bool) -> list[dict]:
+    """Rows of a list in order of one column (SORT_COLUMNS), missing values last either
+    way, ties in child ID then start date order. In Python, not SQL, so a list already
+    read can be shown in another order without querying again."""
+    column = SORT_COLUMNS[sort]
+    ties = sorted(rows, key=lambda r: (r["child_id"], r["started"] is None, r["started"] or dt.date.min))
+    present = [r for r in ties if r[column] is not None]
+    missing = [r for r in ties if r[column] is None]
+    return sorted(present, key=lambda r: r[column], reverse=descending) + missing  # sorted() is stable
 
 
 def child_exceptions(con, child_id: str, as_at: dt.date) -> list[dict]:

@@ -1,8 +1,9 @@
 """Privacy at load time: what staging keeps of a child, decided in one place.
 
-`protect(table_name, table, key, settings)` is applied by staging.py to every table
-of every file before anything is written, by column name, so a table a new reader
-adds is covered as soon as its columns follow the names below:
+`protect_tables(tables, key, settings)` is applied by staging.py to every table
+of every file before anything is written (`protect` does one table), by column
+name, so a table a new reader adds is covered as soon as its columns follow the
+names below:
 
     child_id, *_child_id,    a keyed pseudonym: HMAC-SHA256(key, the ID as written,
     adopter_id, family_id    spaces at the ends trimmed), the first 20 hex digits
@@ -24,8 +25,10 @@ table column. The key never reaches staging or the warehouse (docs/privacy.md).
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -60,15 +63,42 @@ def is_postcode(column: str) -> bool:
 
 
 def pseudonymise(ids, key: bytes) -> pa.Array:
-    """Each ID's keyed pseudonym; blank stays NULL. Each distinct ID is hashed once
-    (a 903 Episodes file names each child many times)."""
-    ids = clean(ids if pa.types.is_string(ids.type) else ids.cast(pa.string()))
-    if isinstance(ids, pa.ChunkedArray):
-        ids = ids.combine_chunks()
-    encoded = pc.dictionary_encode(ids)
-    digests = [hmac.digest(key, value.encode("utf-8"), "sha256").hex()[:PSEUDONYM_DIGITS]
-               for value in encoded.dictionary.to_pylist()]
-    return pc.take(pa.array(digests, pa.string()), encoded.indices)
+    """Each ID's keyed pseudonym; blank stays NULL."""
+    return pseudonymise_columns([ids], key)[0]
+
+
+def pseudonymise_columns(columns: list, key: bytes) -> list[pa.Array]:
+    """Each column's pseudonyms. Each distinct ID is hashed once however many of
+    the columns hold it (a child is in the 903 tables, the CIN Census, the
+    allocations and the Annex A lists; an Episodes file names a child many times):
+    the columns are dictionary-encoded together, the dictionary is hashed, and each
+    column is looked up in it."""
+    cleaned = [_one_array(clean(ids if pa.types.is_string(ids.type) else ids.cast(pa.string()))) for ids in columns]
+    if not cleaned:
+        return []
+    # One array, encoded once (a chunked array's chunks would each get a copy of the dictionary)
+    encoded = pc.dictionary_encode(pa.concat_arrays(cleaned) if sum(a.nbytes for a in cleaned) < 1 << 30 else
+                                   pa.concat_arrays([a.cast(pa.large_string()) for a in cleaned]))
+    digests = pa.array(_digests(encoded.dictionary.to_pylist(), key), pa.string())
+    at = np.cumsum([0] + [len(a) for a in cleaned])
+    return [pc.take(digests, encoded.indices.slice(start, end - start)) for start, end in zip(at[:-1], at[1:])]
+
+
+def _one_array(ids) -> pa.Array:
+    return ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+
+
+def _digests(ids: list[str], key: bytes) -> list[str]:
+    """HMAC-SHA256(key, ID), the first PSEUDONYM_DIGITS hex digits. The key's HMAC
+    state is set up once and copied for each ID (three times as fast as hmac.digest,
+    which sets it up again for every ID)."""
+    keyed = hmac.new(key, digestmod=hashlib.sha256)
+    found = []
+    for value in ids:
+        one = keyed.copy()
+        one.update(value.encode("utf-8"))
+        found.append(one.hexdigest()[:PSEUDONYM_DIGITS])
+    return found
 
 
 def first_of_month(dates) -> pa.Array:
@@ -97,12 +127,23 @@ def _sector(text, pattern: str):
 
 def protect(table: pa.Table, key: bytes, settings: Settings) -> tuple[pa.Table, list[str]]:
     """The table as staging may keep it, and notes for the load output."""
+    return protect_tables([table], key, settings)[0]
+
+
+def protect_tables(tables: list[pa.Table], key: bytes, settings: Settings) -> list[tuple[pa.Table, list[str]]]:
+    """protect() for every table of a load at once, so each distinct ID is hashed once."""
+    ids = [(i, name) for i, table in enumerate(tables) for name in table.column_names if is_person_id(name)]
+    pseudonyms = dict(zip(ids, pseudonymise_columns([tables[i].column(name) for i, name in ids], key)))
+    return [_protect_one(table, pseudonyms, i, settings) for i, table in enumerate(tables)]
+
+
+def _protect_one(table: pa.Table, pseudonyms: dict, number: int, settings: Settings) -> tuple[pa.Table, list[str]]:
     notes = []
     for index, name in enumerate(table.column_names):
         column = table.column(name)
         if is_person_id(name):
             notes += _spreadsheet_numbers(name, column)
-            table = table.set_column(index, name, pseudonymise(column, key))
+            table = table.set_column(index, name, pseudonyms[(number, name)])
         elif is_date_of_birth(name) and settings.dob_first_of_month and pa.types.is_date32(column.type):
             table = table.set_column(index, name, first_of_month(column))
         elif is_postcode(name) and pa.types.is_string(column.type):
@@ -115,7 +156,10 @@ def protect(table: pa.Table, key: bytes, settings: Settings) -> tuple[pa.Table, 
 
 def _spreadsheet_numbers(name: str, ids) -> list[str]:
     """A note when IDs end in ".0": kept as written, so they will not match "123"."""
-    count = pc.sum(pc.fill_null(pc.match_substring_regex(ids, r"^\s*\d+\.0+\s*$"), False)).as_py() or 0
+    dotted = pc.fill_null(pc.match_substring(ids, "."), False)  # a quick look first: the regex is slow
+    if not pc.any(dotted).as_py():
+        return []
+    count = pc.sum(pc.fill_null(pc.match_substring_regex(ids.filter(dotted), r"^\s*\d+\.0+\s*$"), False)).as_py() or 0
     if not count:
         return []
     return [f"{name}: {count:,} ID(s) end in '.0' (a spreadsheet may have turned them into numbers): kept as "

@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -29,6 +32,7 @@ from headway.errors import HeadwayError
 from headway.measures.rag import direction
 
 ORG_LEVELS = ("authority", "service", "team", "worker")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,18 @@ class Warehouse:
     def shared(cls, path: Path) -> "Warehouse":
         return _shared_warehouse(Path(path))
 
+    def cached(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+        """compute()'s answer, worked out once per published snapshot and kept with it.
+
+        Only for answers that depend on the snapshot and on `key` alone, never on who
+        asks: filter by the user's scope after this, not inside it. The answer is shared
+        by every request the snapshot serves, so callers must not change it. A refresh
+        publishes a new snapshot, whose answers start empty. A warehouse opened on its
+        own (a command, a report) keeps nothing: compute() runs every time."""
+        if self._snapshot is None:
+            return compute()
+        return self._snapshot.answers.get(key, compute)
+
     def __enter__(self) -> "Warehouse":
         return self
 
@@ -80,11 +96,12 @@ class Warehouse:
 
     # --- what was built -------------------------------------------------
     def info(self) -> dict[str, str]:
-        return {r["key"]: r["value"] for r in self._rows("SELECT key, value FROM refresh_info")}
+        return self.cached(("info",), lambda: {
+            r["key"]: r["value"] for r in self._rows("SELECT key, value FROM refresh_info")})
 
     def periods(self) -> list[dt.date]:
-        return [r["period_end"] for r in self._rows(
-            "SELECT DISTINCT period_end FROM measure_values ORDER BY period_end")]
+        return self.cached(("periods",), lambda: [r["period_end"] for r in self._rows(
+            "SELECT DISTINCT period_end FROM measure_values ORDER BY period_end")])
 
     def latest_period(self) -> dt.date | None:
         periods = self.periods()
@@ -93,6 +110,9 @@ class Warehouse:
     def load_warnings(self, measure_id: str) -> list[dict]:
         """Integrity warnings found when the returns this measure uses were loaded
         (source_table, staged_as: the year or extract, warning). None in an older warehouse."""
+        return self.cached(("load_warnings", measure_id), lambda: self._load_warnings(measure_id))
+
+    def _load_warnings(self, measure_id: str) -> list[dict]:
         if not self._rows("SELECT 1 FROM information_schema.tables WHERE table_name = 'load_warnings'"):
             return []
         return self._rows("""
@@ -104,13 +124,16 @@ class Warehouse:
         """, [measure_id])
 
     def measures(self) -> list[dict]:
-        return self._rows("SELECT * FROM measure_catalogue ORDER BY sort_order, measure_id")
+        return self.cached(("measures",), lambda: self._rows(
+            "SELECT * FROM measure_catalogue ORDER BY sort_order, measure_id"))
 
     def measure(self, measure_id: str) -> dict | None:
-        rows = self._rows("SELECT * FROM measure_catalogue WHERE measure_id = ?", [measure_id])
-        return rows[0] if rows else None
+        return next((m for m in self.measures() if m["measure_id"] == measure_id), None)
 
     def org_units(self, org_level: str, parent_unit: str | None = None) -> list[dict]:
+        return self.cached(("org_units", org_level, parent_unit), lambda: self._org_units(org_level, parent_unit))
+
+    def _org_units(self, org_level: str, parent_unit: str | None) -> list[dict]:
         sql = "SELECT * FROM org_units WHERE org_level = ?"
         params: list = [org_level]
         if parent_unit is not None:
@@ -126,6 +149,10 @@ class Warehouse:
     # --- series -----------------------------------------------------------
     def series(self, measure_id: str, org_level: str = "authority", org_unit: str | None = None,
                until: dt.date | None = None) -> list[Point]:
+        return self.cached(("series", measure_id, org_level, org_unit, until),
+                           lambda: self._series(measure_id, org_level, org_unit, until))
+
+    def _series(self, measure_id: str, org_level: str, org_unit: str | None, until: dt.date | None) -> list[Point]:
         sql = """SELECT period_end, numerator, denominator, value, target, rag
                  FROM measure_values WHERE measure_id = ? AND org_level = ?"""
         params: list = [measure_id, org_level]
@@ -158,6 +185,11 @@ class Warehouse:
     def breakdown(self, measure_id: str, period_end: dt.date, org_level: str = "team",
                   parent_unit: str | None = None) -> list[dict]:
         """One row per org unit at a level for one period (e.g. every team)."""
+        return self.cached(("breakdown", measure_id, period_end, org_level, parent_unit),
+                           lambda: self._breakdown(measure_id, period_end, org_level, parent_unit))
+
+    def _breakdown(self, measure_id: str, period_end: dt.date, org_level: str,
+                   parent_unit: str | None) -> list[dict]:
         sql = """SELECT org_unit, org_unit_name, parent_unit, numerator, denominator, value, target, rag
                  FROM measure_values WHERE measure_id = ? AND period_end = ? AND org_level = ?"""
         params: list = [measure_id, period_end, org_level]
@@ -170,6 +202,10 @@ class Warehouse:
                      until: dt.date | None = None) -> list[dict]:
         """Every row of a measure at some levels, every month up to `until` (for
         disclosure control, which decides each month's cells together)."""
+        return self.cached(("level_values", measure_id, tuple(org_levels), until),
+                           lambda: self._level_values(measure_id, tuple(org_levels), until))
+
+    def _level_values(self, measure_id: str, org_levels: tuple[str, ...], until: dt.date | None) -> list[dict]:
         sql = """SELECT period_end, org_level, org_unit, org_unit_name, parent_unit, numerator, denominator,
                         value, target, rag
                  FROM measure_values WHERE measure_id = ? AND list_contains(?, org_level)"""
@@ -187,6 +223,9 @@ class Warehouse:
         cases and FTE of case holders by cohort (complex_needs for a complex-needs
         team, else newly_qualified or experienced). Empty if no workforce is loaded
         (or the warehouse was built before Headway read one)."""
+        return self.cached(("workforce_team_months", until), lambda: self._workforce_team_months(until))
+
+    def _workforce_team_months(self, until: dt.date | None) -> list[dict]:
         if not self._rows("SELECT 1 FROM information_schema.tables WHERE table_name = 'team_establishment'"):
             return []
         cohort = """CASE WHEN coalesce(e.complex_needs, FALSE) THEN 'complex_needs'
@@ -234,6 +273,10 @@ class Warehouse:
                   period_end: dt.date | None = None) -> list[dict]:
         """Every measure at one org unit: latest value, target, RAG, direction, 12-month trend."""
         period_end = period_end or self.latest_period()
+        return self.cached(("scorecard", org_level, org_unit, period_end),
+                           lambda: self._scorecard(org_level, org_unit, period_end))
+
+    def _scorecard(self, org_level: str, org_unit: str | None, period_end: dt.date | None) -> list[dict]:
         by_measure = self._series_of_every_measure(org_level, org_unit, period_end)
         cards = []
         for m in self.measures():
@@ -258,6 +301,44 @@ class Warehouse:
 # attached read-only: it holds that one file open, whatever current.duckdb names
 # later, until the file has been replaced and the last request using it has finished.
 
+class _Answers:
+    """Warehouse.cached's store for one snapshot: at most MAX_ANSWERS, the least recently
+    used dropped first. Threads asking for the same missing answer wait for the first
+    to work it out rather than all querying at once (a server just started, or just
+    moved to a new snapshot, gets the same pages from many users)."""
+
+    MAX_ANSWERS = 4096
+
+    def __init__(self):
+        self._found: OrderedDict = OrderedDict()
+        self._working: dict = {}  # key -> the lock held while one thread works the answer out
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._found:
+                self._found.move_to_end(key)
+                return self._found[key]
+            working = self._working.setdefault(key, threading.Lock())
+        with working:
+            with self._lock:
+                if key in self._found:  # worked out by another thread while this one waited
+                    return self._found[key]
+            try:
+                answer = compute()
+                with self._lock:
+                    self._found[key] = answer
+                    while len(self._found) > self.MAX_ANSWERS:
+                        self._found.popitem(last=False)
+            finally:
+                with self._lock:
+                    self._working.pop(key, None)
+        return answer
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+
 class _Snapshot:
     def __init__(self, path: Path):
         stat = path.stat()
@@ -267,6 +348,7 @@ class _Snapshot:
         self.con.execute(f"ATTACH '{quoted}' AS published (READ_ONLY)")
         self.users = 0
         self.retired = False
+        self.answers = _Answers()
 
     def cursor(self):
         cursor = self.con.cursor()

@@ -51,7 +51,9 @@ def compare(old: pa.Table, new: pa.Table) -> Changes:
     key = _key(old.select(columns).schema)
     old_rows, old_keys = _hashes(old, columns, key)
     new_rows, new_keys = _hashes(new, columns, key)
-    gone_keys, came_keys = _unmatched(old_rows, old_keys, new_rows), _unmatched(new_rows, new_keys, old_rows)
+    old_counted, new_counted = _counted(old_rows), _counted(new_rows)
+    gone_keys = _unmatched(old_counted, old_keys, new_counted)
+    came_keys = _unmatched(new_counted, new_keys, old_counted)
     changed = _matched(gone_keys, came_keys)
     children_added = children_removed = None
     if children:
@@ -84,11 +86,17 @@ def _numpy(column) -> np.ndarray:
     return np.asarray(column, dtype=np.uint64)
 
 
-def _unmatched(rows: np.ndarray, keys: np.ndarray, other: np.ndarray) -> np.ndarray:
+def _counted(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each distinct row hash, where it first is, and how many times (sorted once, used both ways)."""
+    return np.unique(rows, return_index=True, return_counts=True)
+
+
+def _unmatched(rows: tuple[np.ndarray, np.ndarray, np.ndarray], keys: np.ndarray,
+               other: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
     """The keys of the rows with no equal row in `other` (a row twice here and once
-    there is unmatched once)."""
-    distinct, first, count = np.unique(rows, return_index=True, return_counts=True)
-    theirs, their_count = np.unique(other, return_counts=True)
+    there is unmatched once); rows and other as _counted gives them."""
+    distinct, first, count = rows
+    theirs, _, their_count = other
     at = np.minimum(np.searchsorted(theirs, distinct), max(len(theirs) - 1, 0))
     there = np.zeros(len(distinct), np.int64)
     if len(theirs):

@@ -22,9 +22,10 @@ Before anything is written, in this order:
 1. no file is over [load] max_file_mb (memory stays bounded: a file is refused
    before it is read);
 2. every file is read by its reader (returns/): any bad cell rejects the file;
-3. Headway's integrity checks (validate/integrity.py) run on the files: a fatal
-   problem rejects the load, warnings load and are listed on the file's result;
-4. every table goes through privacy.protect: child IDs become keyed pseudonyms,
+3. Headway's integrity checks (validate/integrity.py) run on what the readers
+   produced (the 903 files' text, the CIN children; no file is read twice): a
+   fatal problem rejects the load, warnings load and are listed on the file's result;
+4. every table goes through privacy.protect_tables: child IDs become keyed pseudonyms,
    postcodes sectors, dates of birth (optionally) the first of the month. The key
    (config.pseudonym_key) is never written; `staging/.key-check` holds a value
    that shows which key was used, so a load with another key is refused instead of
@@ -93,8 +94,7 @@ def load_files(paths, settings: Settings, year: int | None = None, progress: boo
     errors = [e for _, e in oversized] + errors + _without_year(returns, names) + _integrity(returns, names)
     if errors:
         raise FileRejected(errors)
-    for r in returns:
-        _protect(r, key, settings)
+    _protect(returns, key, settings)
     tables = _by_table_and_year(returns)
     with _locked(settings.staging_dir):
         _recover(settings.staging_dir)
@@ -188,10 +188,11 @@ def _too_big(files: list[tuple[Path, str]], max_mb: int) -> list[tuple[Path, Ret
 def _integrity(returns: list[ReturnFile], names: dict[Path, str]) -> list[ReturnError]:
     """Headway's fatal integrity problems across the files; warnings become notes
     on the files they are in (they load, flagged)."""
-    from headway.validate import integrity_problems
+    from headway.validate import integrity_problems_in
 
-    fatal, warnings = integrity_problems([(r.path, names[r.path]) for r in returns],
-                                         years={r.path: r.collection_year for r in returns})
+    fatal, warnings = integrity_problems_in(returns, names)
+    for r in returns:
+        r.text = r.record_lines = None  # what only the checks read: not needed again
     by_file = {names[r.path]: r for r in returns}
     for finding in warnings:
         if finding.file in by_file:
@@ -201,10 +202,13 @@ def _integrity(returns: list[ReturnFile], names: dict[Path, str]) -> list[Return
     return fatal
 
 
-def _protect(r: ReturnFile, key: bytes, settings: Settings) -> None:
-    """Child IDs pseudonymised (and the rest of privacy.protect) in every table of the file."""
-    for name in list(r.tables):
-        r.tables[name], notes = privacy.protect(r.tables[name], key, settings)
+def _protect(returns: list[ReturnFile], key: bytes, settings: Settings) -> None:
+    """Child IDs pseudonymised (and the rest of privacy.protect) in every table of every
+    file, all at once: an ID in many files is hashed once."""
+    tables = [(r, name) for r in returns for name in r.tables]
+    protected = privacy.protect_tables([r.tables[name] for r, name in tables], key, settings)
+    for (r, name), (table, notes) in zip(tables, protected):
+        r.tables[name] = table
         r.notes += [f"{name}: {note}" if len(r.tables) > 1 else note for note in notes]
 
 

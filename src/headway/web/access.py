@@ -9,7 +9,8 @@ Two questions, answered here and nowhere else:
    (tests/test_permissions.py lists every route and fails on one without a declaration).
 2. Which part of the organisation may they see? Access.may_see_unit() for a figure
    (authority, service area, team or worker), Access.team_filter() for lists of
-   children, Access.visible_units() for every filter list and unit picker.
+   children, Access.visible_units() for every filter list and unit picker, and
+   Access.teams_in_scope() for the board's team-tied records (audits, rota, feedback).
 
 Deny by default: a user with no role, or a role but no scope, sees nothing but a page
 that says so. Scrutiny members (roles.DISCLOSURE_CONTROL_ROLES) see authority and
@@ -86,6 +87,11 @@ class OrgTree:
 
     @classmethod
     def from_warehouse(cls, warehouse) -> "OrgTree":
+        """The published tree: the same for every user, so built once per snapshot."""
+        return warehouse.cached(("org_tree",), lambda: cls._read(warehouse))
+
+    @classmethod
+    def _read(cls, warehouse) -> "OrgTree":
         parents, names = {}, {}
         for level in ORG_LEVELS:
             for row in warehouse.org_units(level):
@@ -103,7 +109,15 @@ class OrgTree:
         return found
 
     def units(self, level: str) -> list[str]:
-        return sorted((u for lv, u in self.parents if lv == level), key=lambda u: self.names[(level, u)])
+        return list(self._units_by_level.get(level, ()))
+
+    @functools.cached_property
+    def _units_by_level(self) -> dict[str, list[str]]:
+        """Each level's units in name order, sorted once (a large authority has thousands)."""
+        by_level: dict[str, list[str]] = {}
+        for level, unit in self.parents:
+            by_level.setdefault(level, []).append(unit)
+        return {level: sorted(units, key=lambda u: self.names[(level, u)]) for level, units in by_level.items()}
 
     def children(self, level: str, unit: str) -> list[Unit]:
         return [u for u, parent in self.parents.items() if parent == (level, unit)]
@@ -205,6 +219,16 @@ class Access:
     def team_filter(self, org: OrgTree) -> frozenset[str] | None:
         """Teams whose children this user may list; None means every child, allocated or not."""
         if not self.may_see_children:
+            return frozenset()
+        if self.everything or self.whole_authority:
+            return None
+        return frozenset(self.visible_units(org, "team"))
+
+    def teams_in_scope(self, org: OrgTree) -> frozenset[str] | None:
+        """Teams whose records this user may read where the records themselves are not a list
+        of children (the board's audit programme, grades over time, feedback); None means every
+        team, and records tied to no team. Child-level records use team_filter."""
+        if not self.may_see_figures or "team" not in self.levels:
             return frozenset()
         if self.everything or self.whole_authority:
             return None

@@ -72,11 +72,14 @@ def _month_table(unit: str, rows: list[dict]) -> list[DisclosedRow]:
 
 
 def disclosed_rows(warehouse, measure: dict, until: dt.date | None = None) -> list[DisclosedRow]:
-    """Every authority and service row of a measure up to a month, after disclosure control."""
-    by_month = defaultdict(list)
-    for row in warehouse.level_values(measure["measure_id"], LEVELS, until=until):
-        by_month[row["period_end"]].append(row)
-    return [cell for month in sorted(by_month) for cell in _month_table(measure["unit"], by_month[month])]
+    """Every authority and service row of a measure up to a month, after disclosure control
+    (the same for every scrutiny member: worked out once per published snapshot)."""
+    def work_out() -> list[DisclosedRow]:
+        by_month = defaultdict(list)
+        for row in warehouse.level_values(measure["measure_id"], LEVELS, until=until):
+            by_month[row["period_end"]].append(row)
+        return [cell for month in sorted(by_month) for cell in _month_table(measure["unit"], by_month[month])]
+    return warehouse.cached(("disclosed rows", measure["measure_id"], measure["unit"], until), work_out)
 
 
 def series(rows: list[DisclosedRow], level: str, unit: str) -> list[DisclosedRow]:

@@ -4,7 +4,11 @@ written to the audit log with the children it showed, and each is limited to the
 teams the access policy allows (request.access.team_filter), in the SQL itself.
 
 The lists are as at the latest month end in the published warehouse (the date the
-figures were drawn up to), and come from headway.warehouse.exceptions.
+figures were drawn up to), and come from headway.warehouse.exceptions. Each list (in
+each order) is worked out once per published snapshot for the whole authority
+(Warehouse.cached), and every request then keeps only the teams the user's scope
+allows. A list page shows PAGE_SIZE children at a time, and the audit log records the
+children each page showed; the export holds the whole list.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import BadRequest
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,9 +28,11 @@ from django.views.decorators.http import require_safe
 from headway.warehouse import exceptions
 from headway.web import audit, exports
 from headway.web.access import OrgTree, Permission, requires
-from headway.web.views import month_ending, no_warehouse, open_warehouse
+from headway.web.views import month_ending, no_warehouse, open_warehouse, select_options
 
 CHILD_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+PAGE_SIZE = 100  # children on one page of a list
+PAGE_NUMBER = re.compile(r"^[0-9]{1,9}$")  # ASCII digits only: int() refuses some that isdigit() allows
 COLUMNS = (  # (sort key, heading, numeric)
     ("child", "Child ID", False), ("worker", "Allocated worker", False), ("team", "Team", False),
     ("started", None, False), ("due", "Due by", False), ("overdue", "Days overdue", True),
@@ -45,7 +52,7 @@ def _open(request):
     warehouse = open_warehouse()
     if warehouse is None:
         return None, no_warehouse(request)
-    if not exceptions.has_model_tables(warehouse.con):
+    if not warehouse.cached(("has_model_tables",), lambda: exceptions.has_model_tables(warehouse.con)):
         warehouse.close()
         return None, _no_model_tables(request)
     return (warehouse, OrgTree.from_warehouse(warehouse), warehouse.latest_period()), None
@@ -71,10 +78,23 @@ def chosen_sort(request) -> tuple[str, bool]:
     return sort, order == "desc"
 
 
-def team_options(request, org: OrgTree, chosen: str) -> list[dict]:
+def team_choices(request, org: OrgTree) -> tuple[tuple[str, str], ...]:
+    """(team ID, name) for every team the user may list."""
     teams = request.access.team_filter(org)
     visible = org.units("team") if teams is None else sorted(teams, key=lambda t: org.name("team", t))
-    return [{"value": t, "text": org.name("team", t), "selected": t == chosen} for t in visible]
+    return tuple((t, org.name("team", t)) for t in visible)
+
+
+def overdue_rows(warehouse, list_id: str, as_at: dt.date, teams: frozenset[str] | None,
+                 sort: str = exceptions.DEFAULT_SORT[0], descending: bool = exceptions.DEFAULT_SORT[1]) -> list[dict]:
+    """One list's overdue items for the teams given (None: every child): the whole
+    authority's list, read once per snapshot and kept in each order asked for, then
+    only the teams allowed."""
+    every = warehouse.cached(("exception rows", list_id, as_at),
+                             lambda: exceptions.exception_rows(warehouse.con, list_id, as_at, None))
+    ordered = warehouse.cached(("exception rows", list_id, as_at, sort, descending),
+                               lambda: exceptions.sort_rows(every, sort, descending))
+    return ordered if teams is None else [r for r in ordered if r["team_id"] in teams]
 
 
 def the_list(list_id: str) -> exceptions.ExceptionList:
@@ -92,8 +112,9 @@ def exceptions_index(request):
     if response:
         return response
     warehouse, org, as_at = opened
+    teams = request.access.team_filter(org)
     with warehouse:
-        counts = exceptions.exception_counts(warehouse.con, as_at, request.access.team_filter(org))
+        counts = {item.id: len(overdue_rows(warehouse, item.id, as_at, teams)) for item in exceptions.LISTS}
     lists = [{"id": item.id, "title": item.title, "rule": item.rule, "count": counts[item.id],
               "url": reverse("exception_list", args=[item.id])} for item in exceptions.LISTS]
     return render(request, "exceptions_index.html", {"lists": lists, "as_at": month_ending(as_at)})
@@ -108,9 +129,10 @@ def _list_rows(request, list_id: str):
     with warehouse:
         teams, team = chosen_teams(request, org)
         sort, descending = chosen_sort(request)
-        rows = exceptions.exception_rows(warehouse.con, list_id, as_at, teams, sort, descending)
+        rows = overdue_rows(warehouse, list_id, as_at, teams, sort, descending)
+        team_options = select_options(warehouse, team_choices(request, org), team)
     return {"item": item, "org": org, "as_at": as_at, "team": team, "sort": sort, "descending": descending,
-            "rows": rows}, None
+            "rows": rows, "team_options": team_options}, None
 
 
 def sort_headers(item, sort: str, descending: bool, team: str) -> list[dict]:
@@ -124,20 +146,45 @@ def sort_headers(item, sort: str, descending: bool, team: str) -> list[dict]:
     return headers
 
 
+def chosen_page(request, rows: list[dict]):
+    """?page=N of the list (400 if not a whole number from 1, 404 past the last page)."""
+    text = request.GET.get("page", "1")
+    if not PAGE_NUMBER.match(text) or int(text) < 1:
+        raise BadRequest("page must be a whole number from 1")
+    paginator = Paginator(rows, PAGE_SIZE, allow_empty_first_page=True)
+    if int(text) > paginator.num_pages:
+        raise Http404("No such page of this list")
+    return paginator.page(int(text))
+
+
+def page_links(page, params: dict) -> dict:
+    """Previous and next page links that keep the team and the order."""
+    def link(number):
+        return "?" + urlencode({**params, "page": number})
+    return {"number": page.number, "count": page.paginator.num_pages,
+            "first": page.start_index(), "last": page.end_index(),
+            "previous": link(page.previous_page_number()) if page.has_previous() else None,
+            "next": link(page.next_page_number()) if page.has_next() else None}
+
+
 @requires(Permission.CHILDREN)
 @require_safe
 def exception_list(request, list_id: str):
     found, response = _list_rows(request, list_id)
     if response:
         return response
-    item, rows = found["item"], found["rows"]
+    item = found["item"]
+    page = chosen_page(request, found["rows"])
+    rows = page.object_list
     audit.record_view(request, f"Exception list: {item.title}", [r["child_id"] for r in rows])
     export_params = {"sort": found["sort"], "order": "desc" if found["descending"] else "asc",
                      **({"team": found["team"]} if found["team"] else {})}
     return render(request, "exception_list.html", {
+        "count": len(found["rows"]),
+        "pages": page_links(page, export_params),
         "item": item,
         "as_at": month_ending(found["as_at"]),
-        "teams": team_options(request, found["org"], found["team"]),
+        "team_options": found["team_options"],
         "team": found["team"],
         "sort": found["sort"],
         "order": "desc" if found["descending"] else "asc",

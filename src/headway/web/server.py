@@ -8,9 +8,11 @@ forks N worker processes that all accept connections on it, and restarts one tha
 dies. Several processes help because rendering a page is Python, which one process
 runs on one core at a time (the GIL); DuckDB's own queries already run in parallel.
 
-Every process opens the published warehouse read-only, per request: DuckDB lets any
-number of processes do that at once, and a refresh publishes a new file with
-os.replace(), so a worker reading the old file finishes its page from it.
+Every process keeps one snapshot of the published warehouse open read-only
+(Warehouse.shared), with the answers it has worked out from it (Warehouse.cached):
+DuckDB lets any number of processes do that at once, and a refresh publishes a new
+file with os.replace(), so a worker reading the old file finishes its page from it
+and its next request starts on the new one.
 """
 
 from __future__ import annotations

@@ -2,25 +2,31 @@
 each for one org unit (?unit=level:id) and one month (?period=YYYY-MM-DD), drilling
 down authority -> service area -> team -> worker and keeping the month.
 
-Every figure comes from the published warehouse through headway.warehouse.query,
-opened read-only for one request and closed at its end (a refresh publishes a new
-file, and a connection opened after that sees it). Which units a user may see is
-decided by headway.web.access (request.access) and nowhere here; scrutiny members'
-figures go through headway.web.disclosure. Views turn query results into plain rows
-of display text, so templates only lay things out.
+Every figure comes from the published warehouse through headway.warehouse.query:
+the snapshot this server process keeps open (Warehouse.shared), which moves to the
+next file when a refresh publishes one. What is the same for everyone who may see a
+unit (its query results, the scorecard's rendered table) is worked out once per
+snapshot (Warehouse.cached); which units a user may see is decided after that, on
+every request, by headway.web.access (request.access) and nowhere here. Scrutiny
+members' figures go through headway.web.disclosure. Views turn query results into
+plain rows of display text, so templates only lay things out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
 from headway import charts
@@ -40,6 +46,9 @@ RAG_TAG_CLASSES = {"G": "govuk-tag--green", "A": "govuk-tag--yellow", "R": "govu
                    None: "govuk-tag--grey"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_WARNINGS_SHOWN = 10  # the rest are in `headway validate`'s report
+# A bar chart of more units than this is too tall to read (a large authority has 900
+# teams) and takes vl-convert seconds to draw: the table alone lists them.
+MAX_CHART_BARS = 60
 
 
 # --- shared helpers ------------------------------------------------------------
@@ -80,6 +89,58 @@ def chosen_unit(request, org: OrgTree) -> tuple[str, str] | None:
     return level, unit
 
 
+@dataclass(frozen=True)
+class UnitPage:
+    """What every page of figures for one org unit and month starts from."""
+
+    warehouse: Warehouse
+    org: OrgTree
+    level: str
+    unit: str
+    periods: list[dt.date]
+    period: dt.date | None
+
+    @property
+    def place(self) -> tuple[str, str]:
+        return self.level, self.unit
+
+    def header(self, request, path: str) -> dict:
+        """Template context for the unit's name, breadcrumbs, picker and month choice
+        (before the warehouse is closed: the picker's options are kept with the snapshot)."""
+        picker = unit_picker(request, self.org)
+        return {
+            "unit_name": unit_name(self.org, self.level, self.unit),
+            "unit_level": LEVEL_WORDS[self.level],
+            "unit_key": f"{self.level}:{self.unit}",
+            "picker_count": len(picker),
+            "picker_options": select_options(self.warehouse, picker, f"{self.level}:{self.unit}"),
+            "crumbs": breadcrumbs(request, self.org, self.level, self.unit, self.period, path),
+            "period_iso": self.period.isoformat() if self.period else "",
+            "periods": [{"iso": p.isoformat(), "text": month_ending(p)} for p in reversed(self.periods)],
+            "disclosure_control": request.access.disclosure_control,
+        }
+
+
+def open_unit_page(request) -> UnitPage | HttpResponse:
+    """Open the warehouse and choose the unit (?unit=, checked against the user's scope)
+    and month (?period=). A response to send instead when nothing is published or the
+    user can see no unit. The caller closes page.warehouse (`with page.warehouse:`)."""
+    warehouse = open_warehouse()
+    if warehouse is None:
+        return no_warehouse(request)
+    try:
+        org = OrgTree.from_warehouse(warehouse)
+        place = chosen_unit(request, org)
+        if place is None:
+            warehouse.close()
+            return nothing_in_scope(request)
+        periods = warehouse.periods()
+        return UnitPage(warehouse, org, *place, periods, chosen_period(request, periods))
+    except BaseException:
+        warehouse.close()
+        raise
+
+
 def unit_query(level: str, unit: str, period: dt.date | None) -> str:
     """The query string that keeps a unit and a month when following a link."""
     params = {"unit": f"{level}:{unit}"}
@@ -92,16 +153,24 @@ def unit_name(org: OrgTree, level: str, unit: str) -> str:
     return org.name(level, unit)
 
 
-def unit_picker(request, org: OrgTree, chosen: tuple[str, str]) -> list[dict]:
-    """Every unit above worker level the user may see (the filter list is scoped too)."""
+def unit_picker(request, org: OrgTree) -> tuple[tuple[str, str], ...]:
+    """(value, text) for every unit above worker level the user may see (the filter list is scoped too)."""
     options = []
     for level in request.access.levels:
         if level == "worker":
             continue  # reached from a team's page; a list of every worker would be too long
         for unit in request.access.visible_units(org, level):
-            options.append({"value": f"{level}:{unit}", "selected": (level, unit) == chosen,
-                            "text": f"{unit_name(org, level, unit)} ({LEVEL_WORDS[level]})"})
-    return options
+            options.append((f"{level}:{unit}", f"{unit_name(org, level, unit)} ({LEVEL_WORDS[level]})"))
+    return tuple(options)
+
+
+def select_options(warehouse: Warehouse, choices: tuple[tuple[str, str], ...], selected: str) -> SafeString:
+    """The <option> elements of a select, one per (value, text), the selected one marked.
+    A large authority's lists run to a thousand teams, so each list is rendered once per
+    snapshot; `choices` is what this user may choose from (their scope, decided before
+    this), and the key is the whole list, so nobody gets another user's options."""
+    return warehouse.cached(("options", choices, selected), lambda: format_html_join(
+        "", '<option value="{}"{}>{}</option>', ((v, " selected" if v == selected else "", t) for v, t in choices)))
 
 
 def breadcrumbs(request, org: OrgTree, level: str, unit: str, period, path: str) -> list[dict]:
@@ -208,44 +277,44 @@ def scorecard_row(card: dict, level: str, query: str, disclosed: list | None) ->
     }
 
 
+def scorecard_table(warehouse: Warehouse, place: tuple[str, str], period: dt.date | None,
+                    disclosure_control: bool) -> dict:
+    """The scorecard's rows, rendered, and the measures not calculated. The same for
+    everyone allowed to see the unit (and, for scrutiny members, after the same
+    disclosure control), so worked out once per snapshot; the caller has already
+    checked that the user may see `place`."""
+    def work_out() -> dict:
+        cards = warehouse.scorecard(*place, period_end=period)
+        disclosed = {}
+        if disclosure_control:
+            for card in cards:
+                rows = disclosure.disclosed_rows(warehouse, card, until=period)
+                disclosed[card["measure_id"]] = disclosure.series(rows, *place)
+        query = unit_query(*place, period)
+        rows = [scorecard_row(c, place[0], query, disclosed.get(c["measure_id"]) if disclosure_control else None)
+                for c in cards if c["status"] == "ok"]
+        return {"rows_html": render_to_string("_scorecard_rows.html", {"rows": rows}),
+                "not_calculated": [c for c in cards if c["status"] != "ok"]}
+    return warehouse.cached(("scorecard table", place, period, disclosure_control), work_out)
+
+
 @requires(Permission.FIGURES)
 @require_safe
 def scorecard(request):
     """Every measure for one org unit (the top of the user's scope unless asked) and month."""
-    warehouse = open_warehouse()
-    if warehouse is None:
-        return no_warehouse(request)
-    with warehouse:
-        org = OrgTree.from_warehouse(warehouse)
-        place = chosen_unit(request, org)
-        if place is None:
-            return nothing_in_scope(request)
-        periods = warehouse.periods()
-        period = chosen_period(request, periods)
-        cards = warehouse.scorecard(*place, period_end=period)
-        disclosed = {}
-        if request.access.disclosure_control:
-            for card in cards:
-                rows = disclosure.disclosed_rows(warehouse, card, until=period)
-                disclosed[card["measure_id"]] = disclosure.series(rows, *place)
-        info = warehouse.info()
-    level, unit = place
-    query = unit_query(level, unit, period)
+    page = open_unit_page(request)
+    if isinstance(page, HttpResponse):
+        return page
+    with page.warehouse:
+        table = scorecard_table(page.warehouse, page.place, page.period, request.access.disclosure_control)
+        info = page.warehouse.info()
+        header = page.header(request, reverse("scorecard"))
     return render(request, "scorecard.html", {
-        "period": month_ending(period),
-        "period_iso": period.isoformat() if period else "",
-        "periods": [{"iso": p.isoformat(), "text": month_ending(p)} for p in reversed(periods)],
+        **header,
+        "period": month_ending(page.period),
         "built_at": built_at_text(info.get("built_at")),
         "la_name": info.get("la_name") or settings.HEADWAY_SETTINGS.la_name,
-        "unit_name": unit_name(org, level, unit),
-        "unit_level": LEVEL_WORDS[level],
-        "unit_key": f"{level}:{unit}",
-        "picker": unit_picker(request, org, place),
-        "crumbs": breadcrumbs(request, org, level, unit, period, reverse("scorecard")),
-        "disclosure_control": request.access.disclosure_control,
-        "rows": [scorecard_row(c, level, query, disclosed.get(c["measure_id"]) if disclosed else None)
-                 for c in cards if c["status"] == "ok"],
-        "not_calculated": [c for c in cards if c["status"] != "ok"],
+        **table,
     })
 
 
@@ -321,12 +390,10 @@ BREAKDOWNS = {  # level -> (key, heading word, the id of the chart's JSON spec i
 }
 
 
-def breakdown_section(request, org: OrgTree, measure: dict, level: str, rows: list[dict], period: dt.date,
-                      disclosed: list | None = None) -> dict | None:
-    """One chart and table of the units at a level, each linking to its own page."""
-    rows = [r for r in rows if request.access.may_see_unit(org, level, r["org_unit"])]
-    if not rows:
-        return None
+def breakdown_section(measure: dict, level: str, rows: list[dict], period: dt.date,
+                      disclosed: list | None = None) -> dict:
+    """One chart and table of the units at a level (`rows`: those the user may see),
+    each linking to its own page."""
     key, word, spec_id = BREAKDOWNS[level]
     unit = shown_unit(measure, level)
     path = reverse("measure", args=[measure["measure_id"]])
@@ -345,12 +412,31 @@ def breakdown_section(request, org: OrgTree, measure: dict, level: str, rows: li
         })
         chart_rows.append({**r, "numerator": None if cells and cells.numerator.suppressed else r["numerator"],
                            "value": None if cells and cells.hidden else r["value"]})
+    section = {"key": key, "word": word, "spec_id": spec_id, "rows": table,
+               "counts_only": unit != measure["unit"] or measure["unit"] == "rate_per_10k"}
+    if len(chart_rows) > MAX_CHART_BARS:
+        return {**section, "too_many_to_chart": True}
     spec = charts.breakdown_chart(measure, chart_rows)
     counted = " (number of children)" if unit != measure["unit"] or measure["unit"] == "rate_per_10k" else ""
     label = (f"Bar chart of {measure['title']}{counted} by {word} for the month ending "
              f"{month_ending(period)}. The table below the chart gives every value.")
-    return {"key": key, "word": word, "spec_id": spec_id, "spec": spec, "svg": inline_svg(spec, label),
-            "rows": table, "counts_only": unit != measure["unit"] or measure["unit"] == "rate_per_10k"}
+    return {**section, "spec": spec, "svg": inline_svg(spec, label)}
+
+
+def rendered_section(warehouse: Warehouse, measure: dict, level: str, parent: str | None, rows: list[dict],
+                     visible: tuple[str, ...], period: dt.date, disclosed: list | None) -> SafeString:
+    """breakdown_section() of the `visible` units as HTML. An authority's table of every
+    team runs to a thousand rows, so each is rendered once per snapshot; `visible` (the
+    units this user may see, decided before this) is part of the key, so a user only
+    ever gets a table of the units they may see."""
+    def render_section() -> SafeString:
+        allowed = set(visible)
+        shown = [r for r in rows if r["org_unit"] in allowed]
+        section = breakdown_section(measure, level, shown, period, disclosed)
+        return render_to_string("_breakdown_section.html", {
+            "section": section, "measure": measure, "period_text": month_ending(period)})
+    key = ("breakdown section", measure["measure_id"], period, level, parent, disclosed is not None, visible)
+    return warehouse.cached(key, render_section)
 
 
 def breakdowns(request, warehouse, org: OrgTree, measure: dict, place: tuple[str, str], period: dt.date,
@@ -361,19 +447,19 @@ def breakdowns(request, warehouse, org: OrgTree, measure: dict, place: tuple[str
     measure_id = measure["measure_id"]
     wanted = []
     if level == "authority":
-        wanted = [("service", warehouse.breakdown(measure_id, period, "service")),
-                  ("team", warehouse.breakdown(measure_id, period, "team"))]
+        wanted = [("service", None), ("team", None)]
     elif level in ("service", "team"):
-        below = CHILD_LEVEL[level]
-        wanted = [(below, warehouse.breakdown(measure_id, period, below, parent_unit=unit))]
+        wanted = [(CHILD_LEVEL[level], unit)]
     sections = []
-    for below, rows in wanted:
+    for below, parent in wanted:
         if below not in request.access.levels:
             continue
+        rows = warehouse.breakdown(measure_id, period, below, parent_unit=parent)
+        visible = tuple(r["org_unit"] for r in rows if request.access.may_see_unit(org, below, r["org_unit"]))
+        if not visible:
+            continue
         disclosed = disclosure.breakdown(disclosed_all, period, below) if disclosed_all is not None else None
-        section = breakdown_section(request, org, measure, below, rows, period, disclosed)
-        if section:
-            sections.append(section)
+        sections.append(rendered_section(warehouse, measure, below, parent, rows, visible, period, disclosed))
     return sections
 
 
@@ -400,20 +486,15 @@ def latest_summary(measure: dict, points: list[Point], unit: str, disclosed: lis
 @require_safe
 def measure(request, measure_id: str):
     """One measure for one org unit: definition, trend, and the units below it, for one month."""
-    warehouse = open_warehouse()
-    if warehouse is None:
-        return no_warehouse(request)
+    page = open_unit_page(request)
+    if isinstance(page, HttpResponse):
+        return page
+    warehouse, org, place, periods, period = page.warehouse, page.org, page.place, page.periods, page.period
+    level, unit = place
     with warehouse:
         found = warehouse.measure(measure_id)
         if found is None:
             raise Http404("No such measure")
-        org = OrgTree.from_warehouse(warehouse)
-        place = chosen_unit(request, org)
-        if place is None:
-            return nothing_in_scope(request)
-        level, unit = place
-        periods = warehouse.periods()
-        period = chosen_period(request, periods)
         points = shown_points(found, level, warehouse.series(measure_id, level, unit, until=period) if period else [])
         disclosed_all = (disclosure.disclosed_rows(warehouse, found, until=period)
                          if request.access.disclosure_control else None)

@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import replace
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -28,8 +28,7 @@ from headway.reports import sdc
 from headway.warehouse.query import Point
 from headway.web.access import OrgTree, Permission, requires
 from headway.web.svg import inline_svg
-from headway.web.views import (LEVEL_WORDS, breadcrumbs, chosen_period, chosen_unit, month_ending, no_warehouse,
-                               nothing_in_scope, open_warehouse, unit_name, unit_picker, unit_query)
+from headway.web.views import month_ending, open_unit_page, unit_name, unit_query
 
 WITHIN, OVER = "At or under target", "Over target"
 
@@ -143,20 +142,16 @@ def _team_rows(request, org: OrgTree, rows: list[dict], month: dt.date, in_unit,
 @requires(Permission.FIGURES)
 @require_safe
 def workforce(request):
-    warehouse = open_warehouse()
-    if warehouse is None:
-        return no_warehouse(request)
-    with warehouse:
-        org = OrgTree.from_warehouse(warehouse)
-        place = chosen_unit(request, org)
-        if place is None:
-            return nothing_in_scope(request)
-        level, unit = place
+    page = open_unit_page(request)
+    if isinstance(page, HttpResponse):
+        return page
+    org, place, periods, period = page.org, page.place, page.periods, page.period
+    level, unit = place
+    with page.warehouse:
         if level == "worker":
             raise Http404("The workforce digest is for the authority, a service area or a team")
-        periods = warehouse.periods()
-        period = chosen_period(request, periods)
-        rows = warehouse.workforce_team_months(until=period) if period else []
+        rows = page.warehouse.workforce_team_months(until=period) if period else []
+        header = page.header(request, reverse("workforce"))
     targets = settings.HEADWAY_SETTINGS.caseload_targets
     in_unit = _teams_of(org, level, unit)
     months = [m for m in digest(rows, in_unit, targets) if m.period_end >= periods[0]] if periods else []
@@ -167,15 +162,8 @@ def workforce(request):
     teams = [] if controlled or level == "team" or not months else _team_rows(
         request, org, rows, months[-1].period_end, in_unit, targets, period)
     return render(request, "workforce.html", {
-        "unit_name": unit_text,
-        "unit_level": LEVEL_WORDS[level],
-        "unit_key": f"{level}:{unit}",
-        "picker": unit_picker(request, org, place),
-        "crumbs": breadcrumbs(request, org, level, unit, period, reverse("workforce")),
-        "period_iso": period.isoformat() if period else "",
-        "periods": [{"iso": p.isoformat(), "text": month_ending(p)} for p in reversed(periods)],
+        **header,
         "latest": month_ending(months[-1].period_end) if months else None,
-        "disclosure_control": controlled,
         "targets": [{"cohort": c.replace("_", " "), "target": charts.format_value(targets[c], "average")}
                     for c in COHORTS],
         "sections": sections,

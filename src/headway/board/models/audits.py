@@ -38,6 +38,19 @@ def check_pseudonymous_id(text: str) -> None:
         raise ValidationError("This looks like a UPN or an NHS number. Enter the pseudonymous ID instead")
 
 
+def team_unit_field():
+    """The team, as the warehouse's org tree names it (org_units, level "team"). Blank only on
+    records from before teams came from the warehouse whose free-text name matched no team:
+    only authority-wide roles see those (headway.board.scope)."""
+    return models.CharField("Team", max_length=40, blank=True, db_index=True,
+                            help_text="Chosen from the teams the warehouse publishes.")
+
+
+def team_name_field(**options):
+    """The team's name as it was when the record was made, for people to read."""
+    return models.CharField("Team name", max_length=200, **options)
+
+
 class ThemedAudit(models.Model):
     theme = models.CharField(max_length=200, help_text="For example: Section 47 and strategy meetings.")
     sample = models.CharField(max_length=300, blank=True,
@@ -61,7 +74,8 @@ class RotaSlot(models.Model):
     """One line of the audit rota: who audits which team's cases, and by when."""
 
     auditor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    team = models.CharField(max_length=200)
+    team_unit = team_unit_field()
+    team = team_name_field()
     cases = models.PositiveSmallIntegerField(default=1, help_text="How many cases to audit.")
     due_on = models.DateField()
     themed_audit = models.ForeignKey(ThemedAudit, on_delete=models.PROTECT, null=True, blank=True,
@@ -85,7 +99,8 @@ class CaseAudit(models.Model):
     themed_audit = models.ForeignKey(ThemedAudit, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="case_audits")
     child_ref = models.CharField("Child's pseudonymous ID", max_length=40, validators=[check_pseudonymous_id])
-    team = models.CharField(max_length=200)
+    team_unit = team_unit_field()
+    team = team_name_field()
     worker = models.CharField("Worker", max_length=200, help_text="The allocated worker's staff ID or initials.")
     auditor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     audited_on = models.DateField()
@@ -171,7 +186,8 @@ class Feedback(models.Model):
     received_on = models.DateField("Date received")
     from_whom = models.CharField("From", max_length=20, choices=From.choices)
     channel = models.CharField("How it was given", max_length=20, choices=Channel.choices)
-    team = models.CharField(max_length=200, help_text="The team working with the child or family.")
+    team_unit = team_unit_field()
+    team = team_name_field(help_text="The team working with the child or family.")
     about = models.CharField("What it was about", max_length=20, choices=About.choices)
     listened_to = models.CharField("Felt listened to", max_length=10, choices=Answer.choices)
     made_a_difference = models.CharField("Said the help made a difference", max_length=10, choices=Answer.choices)
