@@ -84,6 +84,9 @@ class OrgTree:
 
     parents: dict[Unit, Unit | None] = field(default_factory=dict)
     names: dict[Unit, str] = field(default_factory=dict)
+    # Answers worked out from this tree, kept as long as it is (one snapshot): see
+    # Access.visible_units. Not part of the tree's value.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_warehouse(cls, warehouse) -> "OrgTree":
@@ -205,8 +208,14 @@ class Access:
         return self.everything or any(self._scope_covers(u) for u in chain)
 
     def visible_units(self, org: OrgTree, level: str) -> list[str]:
-        """Every unit at a level this user may see (for pickers and comparison tables)."""
-        return [u for u in org.units(level) if self.may_see_unit(org, level, u)]
+        """Every unit at a level this user may see (for pickers and comparison tables).
+        A large authority has thousands of units and every page asks, so the answer is
+        kept with the tree, keyed on everything may_see_unit reads from the user: users
+        with the same roles and scope share it, and nobody gets another scope's list."""
+        key = ("visible_units", self.roles, self.whole_authority, self.service_areas, self.teams, level)
+        if key not in org.memo:
+            org.memo[key] = tuple(u for u in org.units(level) if self.may_see_unit(org, level, u))
+        return list(org.memo[key])
 
     def home_units(self, org: OrgTree) -> list[Unit]:
         """Where the scorecard starts: the highest level at which the user sees anything."""

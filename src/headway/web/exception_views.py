@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import quote
 
 from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
@@ -177,6 +178,8 @@ def exception_list(request, list_id: str):
     page = chosen_page(request, found["rows"])
     rows = page.object_list
     audit.record_view(request, f"Exception list: {item.title}", [r["child_id"] for r in rows])
+    # One reverse() for the page, not one a row: a page has 100 children.
+    child_url = reverse("child", args=["__child__"])
     export_params = {"sort": found["sort"], "order": "desc" if found["descending"] else "asc",
                      **({"team": found["team"]} if found["team"] else {})}
     return render(request, "exception_list.html", {
@@ -192,7 +195,7 @@ def exception_list(request, list_id: str):
         "export_url": reverse("exception_export", args=[item.id]) + "?" + urlencode(export_params),
         "rows": [{
             "child_id": r["child_id"],
-            "child_url": reverse("child", args=[r["child_id"]]),
+            "child_url": child_url.replace("__child__", quote(r["child_id"], safe="")),
             "worker": r["worker_name"] or "Not allocated",
             "team": r["team_name"],
             "started": day_text(r["started"]),
