@@ -222,10 +222,12 @@ def compare(python: Path, work: Path, children: int, full: bool, formats: list[s
     return rows
 
 
-def report(rows: list[dict], children: int, work: Path) -> None:
+def report(rows: list[dict], children: int | None, work: Path) -> None:
+    """children: the size synthesised here, or None for files given with --returns."""
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     years = sorted(p.name for p in (work / "returns" / "ssda903").iterdir())
-    print(f"\nHeadway and liiatools on the same files: synthetic authority of {children:,} children, "
+    size = f"synthetic authority of {children:,} children" if children else "files given with --returns"
+    print(f"\nHeadway and liiatools on the same files: {size}, "
           f"collection years {', '.join(years)} ({work / 'returns'})")
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {load:.1f} at the end\n")
@@ -269,7 +271,8 @@ def main() -> None:
             (work / "returns").symlink_to(args.returns.resolve(), target_is_directory=True)
         else:
             print(json.dumps(run_step("synth", work, args.children)), flush=True)
-        report(compare(python, work, args.children, args.full, args.formats), args.children, work)
+        rows = compare(python, work, args.children, args.full, args.formats)
+        report(rows, None if args.returns else args.children, work)
     finally:
         if not args.keep and args.work is None:
             shutil.rmtree(work, ignore_errors=True)
