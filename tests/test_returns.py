@@ -167,7 +167,7 @@ def test_cin_children_and_episodes_read_as_written(synthetic, loaded):
         assert read["disabilities"] == ",".join(d.text for d in child.iter("Disability"))
         for d in child.iter("CINdetails"):
             written_episodes.append((pseudonym(ids.findtext("LAchildID")), iso_date(d.findtext("CINreferralDate")),
-                                     iso_date(d.findtext("CINclosureDate")), d.findtext("ReferralNFA") == "true"))
+                                     iso_date(d.findtext("CINclosureDate")), d.findtext("ReferralNFA") == "1"))
     assert len(children) == len(list(root.iter("Child")))
     assert [(e["child_id"], e["referral_date"], e["closure_date"], e["referral_nfa"]) for e in episodes] \
         == written_episodes

@@ -97,8 +97,10 @@ def load(paths, year, workspace):
                    "with the council's own area.")
 @click.option("--headway-only", is_flag=True,
               help="Run Headway's own checks only, not the DfE's rules (no validator environment needed).")
+@click.option("--cin-xsd", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Folder of the DfE's CIN Census schemas, CIN_schema_<year>.xsd (default: $HEADWAY_CIN_XSD_DIR).")
 @workspace_option
-def validate(paths, year, out, la_code, headway_only, workspace):
+def validate(paths, year, out, la_code, headway_only, cin_xsd, workspace):
     """Check returns (files or directories) with Headway's checks and the DfE's rules;
     write an HTML and a CSV report. Exit status 1 if any file has a fatal problem."""
     from headway.validate import validate_returns
@@ -106,7 +108,7 @@ def validate(paths, year, out, la_code, headway_only, workspace):
 
     settings = load_settings(workspace)
     result = validate_returns(list(paths), year=year, la=la_code, dfe=not headway_only, settings=settings,
-                              progress=True, say=lambda text: click.echo(text, err=True))
+                              progress=True, say=lambda text: click.echo(text, err=True), cin_xsd=cin_xsd)
     written = write_reports(result, out or settings.workspace / "validation")
     click.echo(f"{'File':<60} {'fatal':>6} {'errors':>7} {'warnings':>9}")
     for s in result.summary():

@@ -146,7 +146,7 @@ def _episodes_text(cx: _Context, rows) -> tuple[pa.Array, int]:
         _plan_text(cx, e["plan1_start"], e["plan1_end"], plan1),
         _plan_text(cx, e["plan2_start"], e["plan2_end"], plan2),
         _s47_text(cx, e, s47),
-        _el("ReferralNFA", pa.array(np.where(e["route"] == NFA, "true", "false")), 4),
+        _el("ReferralNFA", pa.array(np.where(e["route"] == NFA, "1", "0")), 4),
         _cp_text(cx, e, cp, reviews_text),
         "\n      </CINdetails>",
     )
@@ -184,7 +184,7 @@ def _s47_text(cx: _Context, e, present) -> pa.Array:
         _el("S47ActualStartDate", cx.date(e["s47_start"]), 5),
         _el("InitialCPCtarget", cx.dates.iso_dates(e["icpc_target"]), 5),
         _el("DateOfInitialCPC", cx.date(e["icpc"]), 5),
-        _el("ICPCnotRequired", pa.array(np.where(not_required, "true", "false")), 5),
+        _el("ICPCnotRequired", pa.array(np.where(not_required, "1", "0")), 5),
         "\n        </Section47>",
     )
 

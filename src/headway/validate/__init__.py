@@ -10,7 +10,9 @@ Three kinds of check, each saying where (file, table, row or line) and which rul
   `load` has already run them when it calls fatal_problems);
 - Headway's integrity checks across a year's tables (integrity.py);
 - the DfE's rules, run by csc-validator-be-903 and csc-validator-be-cin in an
-  environment of their own (dfe.py).
+  environment of their own (dfe.py);
+- the CIN Census file against the DfE's XML schema of its year (cin_schema.py),
+  where the council has given the schemas.
 Severities are explained in findings.py: only fatal findings stop a load.
 report.py writes what was found as HTML and CSV.
 """
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from headway.config import Settings
 from headway.errors import ReturnError
-from headway.validate import integrity
+from headway.validate import cin_schema, integrity
 from headway.validate.dfe import DfeRun, run_dfe_rules
 from headway.validate.findings import FATAL, FileSummary, Finding, ordered, summarise
 from headway.validate.inputs import collect, from_returns
@@ -46,9 +48,9 @@ class Validation:
 
 def validate_returns(paths: list[Path], year: int | None = None, la: str | None = None, dfe: bool = True,
                      settings: Settings | None = None, progress: bool = False,
-                     say=lambda text: None) -> Validation:
+                     say=lambda text: None, cin_xsd: Path | None = None) -> Validation:
     inputs = collect(paths, year, read_formats=True)
-    findings = inputs.findings + integrity.check(inputs)
+    findings = inputs.findings + integrity.check(inputs) + cin_schema.check(inputs.cin, cin_schema.schema_dir(cin_xsd))
     runs: list[DfeRun] = []
     if dfe:
         dfe_findings, runs = run_dfe_rules(inputs, settings, la=la, progress=progress, say=say)
