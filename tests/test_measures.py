@@ -223,6 +223,42 @@ def test_targets_and_kpo_flags_come_from_headway_toml(tmp_path):
         assert (august.value, august.target, august.rag) == (75.0, 70.0, "G")
 
 
+def model_statement(table: str) -> str:
+    """The statement in warehouse/model.sql that creates `table`, to run over a test's own tables."""
+    from headway.warehouse.build import MODEL_SQL
+
+    return next(s for s in MODEL_SQL.read_text(encoding="utf-8").split(";") if f"CREATE TABLE {table} AS" in s)
+
+
+def test_case_holders_give_the_worker_holding_a_case_on_each_day():
+    """model.sql's case_holders, the one rule for who holds a case on a day (the
+    measures and the exception lists both join it): the allocation started latest on
+    or before the day, until the day it ends (inclusive); nobody once the latest has
+    ended, even with an earlier one still open; the longer of two starting on one day."""
+    con = duckdb.connect()
+    con.execute(f"""
+        CREATE TABLE allocations AS
+        SELECT * FROM (VALUES ('C1', 'W1', DATE '2025-01-01', NULL::DATE),
+                              ('C1', 'W2', DATE '2025-02-10', DATE '2025-02-20'),  -- ends: C1 then unallocated
+                              ('C2', 'W3', DATE '2025-01-15', DATE '2025-01-15'),  -- a one-day duty allocation
+                              ('C2', 'W1', DATE '2025-01-15', DATE '2025-03-31'),  -- and the lasting one, same day
+                              ('C3', 'W2', NULL::DATE, NULL::DATE))                 -- no start: holds nothing
+                      t(child_id, worker_id, start_date, end_date);
+        {model_statement("case_holders")}
+    """)
+
+    def holder(child: str, day: str) -> str | None:
+        row = con.execute("SELECT worker_id FROM case_holders WHERE child_id = ? AND ?::DATE >= held_from "
+                          "AND ?::DATE < held_until", [child, day, day]).fetchall()
+        assert len(row) <= 1, f"{child} held twice on {day}"
+        return row[0][0] if row else None
+
+    assert [holder("C1", d) for d in ("2024-12-31", "2025-01-01", "2025-02-09", "2025-02-10", "2025-02-20",
+                                      "2025-02-21", "2030-01-01")] == [None, "W1", "W1", "W2", "W2", None, None]
+    assert [holder("C2", d) for d in ("2025-01-15", "2025-03-31", "2025-04-01")] == ["W1", "W1", None]
+    assert holder("C3", "2025-06-30") is None
+
+
 def test_month_ends_counted_at_the_edges_of_spans_and_windows():
     """The engine's month arithmetic (engine.MONTH_NUMBER): a span counts at the
     month ends with start <= month end < end, a case without a date nowhere, and an
@@ -233,7 +269,7 @@ def test_month_ends_counted_at_the_edges_of_spans_and_windows():
 
     con = duckdb.connect()
     create_result_tables(con)
-    con.execute("""
+    con.execute(f"""
         CREATE TABLE periods AS SELECT last_day(m::DATE) AS period_end, NULL::DATE AS window_start,
                                        DATE '2024-01-01' AS first_data_day
                                 FROM range(DATE '2025-01-01', DATE '2026-02-01', INTERVAL 1 MONTH) r(m);
@@ -243,6 +279,7 @@ def test_month_ends_counted_at_the_edges_of_spans_and_windows():
                               ('C4', 'W2', DATE '2025-01-15', DATE '2025-01-15'),    -- two allocations on one
                               ('C4', 'W1', DATE '2025-01-15', NULL::DATE))           -- day: the lasting one holds
                       t(child_id, worker_id, start_date, end_date);
+        {model_statement("case_holders")};
         CREATE TABLE workers AS SELECT * FROM (VALUES ('W1', 'T1'), ('W2', 'T1')) t(worker_id, team_id);
         CREATE TABLE teams AS SELECT 'T1' AS team_id, 'Service' AS service_area;
         INSERT INTO org_units VALUES ('authority', '999', 'Authority', NULL, NULL);

@@ -16,7 +16,7 @@
    once per measure and month). Months are whole numbers (MONTH_NUMBER), so a
    window or a span's month ends are a range of numbers rather than a join of
    every case to every month end; the team is looked up per count, not per case.
-   What costs the time at scale: the two ASOF joins (one lookup per case) and the
+   What costs the time at scale: the two joins to case_holders (one lookup per case) and the
    grouping of open cases by child (benchmarks/RESULTS.md). Worker counts are summed to teams, teams to
    services and services to the authority, and a last step turns counts into values, targets
    and RAG. A median measure is counted the same way with one more grouping column,
@@ -171,16 +171,6 @@ def _attribute_and_count(con) -> None:
     team (and, for a median measure, per value, `bucket`, and per team only)."""
     # The ranges of month numbers generated below stop at the first and last month
     # reported; joining period_months keeps only the month ends reported.
-    # Two allocations of a child can start on the same day (a one-day duty
-    # allocation and the one that follows it): the ASOF join below would pick
-    # either, at random, and the child would be unallocated whenever it picked the
-    # one that had ended. The one lasting longer holds the case.
-    con.execute("""
-        CREATE TEMP TABLE holdings AS
-        SELECT child_id, worker_id, start_date, end_date FROM allocations
-        QUALIFY row_number() OVER (PARTITION BY child_id, start_date
-                                   ORDER BY end_date DESC NULLS FIRST, worker_id) = 1
-    """)
     con.execute(f"""
         CREATE TEMP TABLE period_months AS
         SELECT period_end, {_month_number("period_end")} AS month FROM periods
@@ -196,9 +186,8 @@ def _attribute_and_count(con) -> None:
     """)
 
 
-# the worker holding the child's case on a day: the latest allocation started on or
-# before it, if it had not ended before it
-HELD = "CASE WHEN a.end_date IS NULL OR a.end_date >= {day} THEN a.worker_id END"
+# the worker holding the child's case on a day (model.sql: case_holders)
+HELD_ON = "LEFT JOIN case_holders h ON h.child_id = {child} AND {day} >= h.held_from AND {day} < h.held_until"
 # The worker's team, looked up once per count rather than once per case. Medians
 # stop at team level, so a median measure's counts keep the team and drop the worker.
 WORKER_AND_TEAM = """CASE WHEN NOT s.median THEN c.worker_id END AS worker_id, w.team_id
@@ -212,10 +201,9 @@ def _rolling_sql() -> str:
     each month's events counted at its own month end and the window_months - 1 after."""
     return f"""
         held AS (
-            SELECT e.measure_id, e.event_date, e.bucket, e.numerator, e.denominator,
-                   {HELD.format(day="e.event_date")} AS worker_id
+            SELECT e.measure_id, e.event_date, e.bucket, e.numerator, e.denominator, h.worker_id
             FROM rolling_cases e
-            ASOF LEFT JOIN holdings a ON e.child_id = a.child_id AND e.event_date >= a.start_date
+            {HELD_ON.format(child="e.child_id", day="e.event_date")}
         ),
         held_monthly AS (
             SELECT measure_id, {_month_number("event_date")} AS month, worker_id, bucket,
@@ -261,10 +249,10 @@ def _snapshot_sql() -> str:
             GROUP BY ALL
         ),
         open_held AS (
-            SELECT o.period_end, o.measure_id, {HELD.format(day="o.period_end")} AS worker_id, o.bucket,
+            SELECT o.period_end, o.measure_id, h.worker_id, o.bucket,
                    coalesce(sum(o.numerator), 0) AS numerator, sum(o.denominator) AS denominator
             FROM open_cases o
-            ASOF LEFT JOIN holdings a ON o.child_id = a.child_id AND o.period_end >= a.start_date
+            {HELD_ON.format(child="o.child_id", day="o.period_end")}
             GROUP BY ALL
         ),
         snapshot AS (

@@ -128,8 +128,9 @@ DEFAULT_SORT = ("overdue", True)  # most overdue first
 WITH_HOLDER = f"""
 WITH items AS (SELECT *, $as_at::DATE AS as_at FROM ({{sql}})),
 held AS (
-    SELECT i.*, CASE WHEN a.end_date IS NULL OR a.end_date >= i.as_at THEN a.worker_id END AS worker_id
-    FROM items i ASOF LEFT JOIN allocations a ON i.child_id = a.child_id AND i.as_at >= a.start_date),
+    SELECT i.*, h.worker_id
+    FROM items i LEFT JOIN case_holders h ON h.child_id = i.child_id AND i.as_at >= h.held_from
+                                         AND i.as_at < h.held_until),
 one_worker AS (
     SELECT worker_id, worker_name, team_id FROM workers
     QUALIFY row_number() OVER (PARTITION BY worker_id ORDER BY team_id) = 1),

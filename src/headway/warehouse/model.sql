@@ -115,6 +115,22 @@ CREATE TABLE workers AS SELECT DISTINCT worker_id, worker_name, team_id, role FR
 CREATE TABLE allocations AS
 SELECT child_id, worker_id, start_date, end_date FROM stg_org_allocation ORDER BY child_id, start_date;
 
+-- Who holds a child's case on a day d: the row with held_from <= d < held_until.
+-- That is the allocation started latest on or before d, if it has not ended by then
+-- (a child whose latest allocation has ended is unallocated, even if an earlier one
+-- is still open). Two allocations starting on one day (a one-day duty allocation and
+-- the one that follows it): the one lasting longer holds the case. The measures
+-- (measures/engine.py) and the exception lists (warehouse/exceptions.py) both use it;
+-- as ranges it is a plain join on child_id, which is faster than an ASOF join.
+CREATE TABLE case_holders AS
+SELECT child_id, worker_id, start_date AS held_from,
+       least(coalesce(lead(start_date) OVER by_start, DATE '9999-12-31'),
+             coalesce(end_date + 1, DATE '9999-12-31')) AS held_until
+FROM (SELECT * FROM allocations WHERE start_date IS NOT NULL
+      QUALIFY row_number() OVER (PARTITION BY child_id, start_date
+                                 ORDER BY end_date DESC NULLS FIRST, worker_id) = 1)
+WINDOW by_start AS (PARTITION BY child_id ORDER BY start_date);
+
 CREATE TABLE population AS
 SELECT DISTINCT time_period, la_code, la_name, population_0_17 FROM stg_population;
 
