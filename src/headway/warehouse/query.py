@@ -52,14 +52,23 @@ class Warehouse:
     command or a report. A server uses `Warehouse.shared(path)`, a cursor on the one
     snapshot its process keeps open until a refresh publishes the next."""
 
-    def __init__(self, path: Path, con=None, snapshot: "_Snapshot | None" = None):
-        if con is None:
+    def __init__(self, path: Path, snapshot: "_Snapshot | None" = None):
+        con = None
+        if snapshot is None:
             if not Path(path).exists():
                 raise HeadwayError(
                     f"No published warehouse at {path}. Run `headway load` and `headway refresh` first."
                 )
             con = duckdb.connect(str(path), read_only=True)
-        self.con, self._snapshot = con, snapshot
+        self._con, self._snapshot = con, snapshot
+
+    @property
+    def con(self):
+        """The DuckDB connection. On a shared snapshot, a cursor made when first used:
+        a page whose answers are all kept (cached()) never makes one."""
+        if self._con is None:
+            self._con = self._snapshot.cursor()
+        return self._con
 
     @classmethod
     def shared(cls, path: Path) -> "Warehouse":
@@ -84,7 +93,8 @@ class Warehouse:
         self.close()
 
     def close(self) -> None:
-        self.con.close()
+        if self._con is not None:
+            self._con.close()
         if self._snapshot is not None:
             self._snapshot.release()
             self._snapshot = None
@@ -351,7 +361,8 @@ class _Snapshot:
         self.answers = _Answers()
 
     def cursor(self):
-        cursor = self.con.cursor()
+        with _LOCK:
+            cursor = self.con.cursor()
         cursor.execute("USE published")
         return cursor
 
@@ -383,5 +394,4 @@ def _shared_warehouse(path: Path) -> Warehouse:
                 snapshot._close_if_done()
             snapshot = _CURRENT[path] = _Snapshot(path)
         snapshot.users += 1
-        cursor = snapshot.cursor()
-    return Warehouse(path, con=cursor, snapshot=snapshot)
+    return Warehouse(path, snapshot=snapshot)
