@@ -1,7 +1,7 @@
 """Load benchmark for the dashboard: N users browsing at once for a bounded time.
 
     .venv/bin/python benchmarks/web_load.py --workspace WORKSPACE [--users 50] [--duration 60]
-                                            [--workers 2] [--think 1.0] [--warmup 10] [--base-url URL]
+                                            [--workers 2] [--think 1.0] [--warmup 10] [--teams 0.0] [--base-url URL]
 
 Starts `python -m headway.web.server --workers W` on a free loopback port for a
 workspace with a published warehouse (or uses --base-url), makes a benchmark Analyst
@@ -11,6 +11,13 @@ open the scorecard, a measure page, an exception list (picked at random from the
 links the pages offer), waiting --think seconds (uniformly 0.5x to 1.5x) between
 pages, like a person reading. --think 0 is a closed loop that measures throughput.
 The first --warmup seconds of browsing are not counted (a server just started is slow).
+
+With --teams F each simulated user also has a team of their own, picked at random from
+the scorecard's unit list, and opens that share of their scorecards and measure pages
+for it, as a team manager does; with --teams 0 every page is the whole authority's. A
+team's pages are drawn the first time anyone opens them after a start or a refresh,
+and kept for the snapshot: with more users than teams those first views are most of
+the work, so the warm-up matters more with --teams.
 
 Prints requests, errors (any status but 200, or no answer), requests per second and
 the 50th, 95th and 99th percentile latency, overall and per kind of page, and (for a
@@ -40,6 +47,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 import requests
 
@@ -124,18 +132,21 @@ def site_map(base: str, session: requests.Session) -> dict[str, list[str]]:
     # A scorecard row links to its measure with ?unit=...&period=...: match the path before it.
     measures = links(session, f"{base}/", r'href="(/measures/[A-Za-z0-9_-]+/)[?"]')
     lists = links(session, f"{base}/exceptions/", r'href="(/exceptions/[a-z0-9-]+/)"')
+    teams = links(session, f"{base}/", r'<option value="(team:[^"]+)"')
     if not measures or not lists:
         sys.exit("The dashboard offers no measure pages or no exception lists: is the warehouse published?")
-    return {"scorecard": ["/"], "measure": measures, "exceptions": lists}
+    return {"scorecard": ["/"], "measure": measures, "exceptions": lists, "teams": teams}
 
 
 def browse(base: str, session: requests.Session, pages: dict[str, list[str]], until: float, think: float,
-           results: Results, rng: random.Random) -> None:
+           teams: float, home: str | None, results: Results, rng: random.Random) -> None:
     while time.monotonic() < until:
         for kind in KINDS:
             if time.monotonic() >= until:
                 return
             path = rng.choice(pages[kind])
+            if kind != "exceptions" and home and rng.random() < teams:
+                path += "?" + urlencode({"unit": home})
             started = time.perf_counter()
             try:
                 response = session.get(base + path, timeout=REQUEST_TIMEOUT, allow_redirects=False)
@@ -155,9 +166,10 @@ def percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
 
-def report(results: Results, seconds: float, users: int, workers: int, think: float) -> str:
+def report(results: Results, seconds: float, users: int, workers: int, think: float, teams: float) -> str:
     every = [v for values in results.latencies.values() for v in values]
-    lines = [f"{users} users, {workers} worker process(es), think time {think:g}s, {seconds:.0f}s",
+    lines = [f"{users} users, {workers} worker process(es), think time {think:g}s, {seconds:.0f}s, "
+             f"{teams:.0%} of scorecards and measure pages for the user's own team",
              f"requests {len(every)}  errors {len(results.errors)}  {len(every) / seconds:.1f} requests/s",
              f"{'page':<12}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"]
     for kind, values in [*results.latencies.items(), ("all", every)]:
@@ -170,11 +182,14 @@ def report(results: Results, seconds: float, users: int, workers: int, think: fl
 
 
 def browse_together(base: str, sessions: list, pages: dict[str, list[str]], duration: float, think: float,
-                    seed: int) -> tuple[Results, float]:
+                    teams: float, seed: int) -> tuple[Results, float]:
     results = Results()
+    # each user's own team, the same in the warm-up and the measured run
+    homes = [random.Random(i).choice(pages["teams"]) if pages["teams"] else None for i in range(len(sessions))]
     started = time.monotonic()
     until = started + duration
-    threads = [threading.Thread(target=browse, args=(base, s, pages, until, think, results, random.Random(seed + i)))
+    threads = [threading.Thread(target=browse,
+                                args=(base, s, pages, until, think, teams, homes[i], results, random.Random(seed + i)))
                for i, s in enumerate(sessions)]
     for thread in threads:
         thread.start()
@@ -184,15 +199,15 @@ def browse_together(base: str, sessions: list, pages: dict[str, list[str]], dura
 
 
 def run(base: str, username: str, password: str, users: int, duration: float, think: float, seed: int,
-        warmup: float) -> tuple[Results, float, int]:
+        warmup: float, teams: float) -> tuple[Results, float, int]:
     """The measured results, their seconds, and how many requests the whole run made."""
     sessions = [sign_in(base, username, password) for _ in range(users)]
     pages = site_map(base, sessions[0])
     made = 2 * users + 2  # sign-in form and post for each user, then the site map's two pages
     if warmup:  # a server that has just started is slower (templates, first queries): not counted
-        warm, _ = browse_together(base, sessions, pages, warmup, think, seed + 1000)
+        warm, _ = browse_together(base, sessions, pages, warmup, think, teams, seed + 1000)
         made += sum(len(v) for v in warm.latencies.values())
-    results, seconds = browse_together(base, sessions, pages, duration, think, seed)
+    results, seconds = browse_together(base, sessions, pages, duration, think, teams, seed)
     return results, seconds, made + sum(len(v) for v in results.latencies.values())
 
 
@@ -214,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=1.0, help="Mean seconds between a user's pages (default 1).")
     parser.add_argument("--warmup", type=float, default=10.0,
                         help="Seconds of browsing before the measured time, not counted (default 10).")
+    parser.add_argument("--teams", type=float, default=0.0,
+                        help="Share of scorecards and measure pages opened for a random team (default 0).")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     if not args.base_url and not args.workspace:
@@ -227,12 +244,12 @@ def main(argv: list[str] | None = None) -> int:
         process, base = start_server(args.workspace.resolve(), args.workers)
     try:
         results, seconds, made = run(base, username, password, args.users, args.duration, args.think, args.seed,
-                                     args.warmup)
+                                     args.warmup, args.teams)
     finally:
         if process:
             process.terminate()
             process.wait(timeout=30)
-    print(report(results, seconds, args.users, args.workers, args.think))
+    print(report(results, seconds, args.users, args.workers, args.think, args.teams))
     if process:  # the workers' time is counted once the server has waited for them
         server_cpu = cpu_seconds_of_children() - cpu_before
         print(f"server CPU {server_cpu:.1f}s for {made} requests (start-up, sign-ins and warm-up included): "

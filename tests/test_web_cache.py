@@ -227,3 +227,13 @@ def test_more_units_than_a_chart_can_show_are_listed_in_the_table_alone(app, own
     assert "There are 2 teams here: too many to draw as one chart" in visible_text(authority)
     team_page = page_of(client.get("/measures/A02/?unit=team:T1"))  # one worker: still a chart
     assert team_page.xpath("//figure[contains(@class,'hw-breakdown-workers')]")
+
+
+def test_the_kept_unit_list_marks_only_the_unit_each_page_shows(visit):
+    """The unit picker's options are rendered once per snapshot and user scope, and the
+    page's own unit marked on each page: never the unit an earlier page marked."""
+    client = visit("executive")
+    for unit in ("team:T1", "team:T2", "authority:999", "team:T1"):
+        page = page_of(client.get(f"/?unit={unit}"))
+        assert page.xpath("//select[@id='unit']/option[@selected]/@value") == [unit]
+        assert len(page.xpath("//select[@id='unit']/option")) > 3

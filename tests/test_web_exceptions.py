@@ -163,3 +163,25 @@ def test_a_results_only_warehouse_says_lists_are_unavailable(visit, sample_setti
         response = visit("executive").get("/exceptions/")
     assert response.status_code == 200
     assert page_of(response).findtext(".//h1") == "Exception lists are not available"
+
+
+def test_exception_rows_are_written_escaped_with_every_column(app):
+    """rows_html writes the page's rows without the template engine: every value escaped."""
+    import datetime as dt
+
+    from lxml import html as lxml_html
+
+    from headway.web.exception_views import rows_html
+
+    rows = [{"child_id": "a1b2", "worker_name": '<script>alert("w")</script>', "team_name": "Team & Co",
+             "started": dt.date(2026, 1, 5), "due_date": dt.date(2026, 2, 2), "days_overdue": 27},
+            {"child_id": "c3d4", "worker_name": None, "team_name": "Not allocated",
+             "started": None, "due_date": dt.date(2026, 2, 9), "days_overdue": 20}]
+    written = str(rows_html(rows, "/children/__child__/"))
+    assert "<script>" not in written and "&lt;script&gt;" in written
+    table = lxml_html.fromstring(f"<table><tbody>{written}</tbody></table>")
+    cells = [[c.text_content() for c in tr] for tr in table.xpath("//tr")]
+    assert cells == [["a1b2", '<script>alert("w")</script>', "Team & Co", "5 Jan 2026", "2 Feb 2026", "27"],
+                     ["c3d4", "Not allocated", "Not allocated", "–", "9 Feb 2026", "20"]]
+    assert table.xpath("//tr/@data-child-id") == ["a1b2", "c3d4"]
+    assert table.xpath("//a/@href") == ["/children/a1b2/", "/children/c3d4/"]

