@@ -10,7 +10,9 @@ simulated user in through the sign-in form, then each user loops until the time 
 open the scorecard, a measure page, an exception list (picked at random from the
 links the pages offer), waiting --think seconds (uniformly 0.5x to 1.5x) between
 pages, like a person reading. --think 0 is a closed loop that measures throughput.
-The first --warmup seconds of browsing are not counted (a server just started is slow).
+The first --warmup seconds of browsing are not counted (a server just started is slow);
+users arrive spread over the first think time and browse on into the counted time
+without a pause, so no burst of 50 users at one instant is measured.
 
 With --teams F each simulated user also has a team of their own, picked at random from
 the scorecard's unit list, and opens that share of their scorecards and measure pages
@@ -61,10 +63,14 @@ KINDS = ("scorecard", "measure", "exceptions")
 class Results:
     latencies: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
     errors: list[str] = field(default_factory=list)
+    made: int = 0  # every request, counted or not (the server CPU per request divides by it)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, kind: str, seconds: float, error: str | None) -> None:
+    def add(self, kind: str, seconds: float, error: str | None, counted: bool) -> None:
         with self.lock:
+            self.made += 1
+            if not counted:
+                return
             self.latencies[kind].append(seconds)
             if error:
                 self.errors.append(error)
@@ -138,8 +144,13 @@ def site_map(base: str, session: requests.Session) -> dict[str, list[str]]:
     return {"scorecard": ["/"], "measure": measures, "exceptions": lists, "teams": teams}
 
 
-def browse(base: str, session: requests.Session, pages: dict[str, list[str]], until: float, think: float,
-           teams: float, home: str | None, results: Results, rng: random.Random) -> None:
+def browse(base: str, session: requests.Session, pages: dict[str, list[str]], window: tuple[float, float],
+           think: float, teams: float, home: str | None, results: Results, rng: random.Random) -> None:
+    """One user's pages until window's end; those started before its beginning (the
+    warm-up) are not counted. The user starts after a random part of one think time,
+    so users arrive spread out, as people do, not all in the same instant."""
+    counted_from, until = window
+    time.sleep(think * rng.uniform(0, 1.5))
     while time.monotonic() < until:
         for kind in KINDS:
             if time.monotonic() >= until:
@@ -147,6 +158,7 @@ def browse(base: str, session: requests.Session, pages: dict[str, list[str]], un
             path = rng.choice(pages[kind])
             if kind != "exceptions" and home and rng.random() < teams:
                 path += "?" + urlencode({"unit": home})
+            began = time.monotonic()
             started = time.perf_counter()
             try:
                 response = session.get(base + path, timeout=REQUEST_TIMEOUT, allow_redirects=False)
@@ -154,7 +166,7 @@ def browse(base: str, session: requests.Session, pages: dict[str, list[str]], un
                 error = None if response.status_code == 200 else f"{path}: HTTP {response.status_code}"
             except requests.RequestException as exc:
                 error = f"{path}: {type(exc).__name__}"
-            results.add(kind, time.perf_counter() - started, error)
+            results.add(kind, time.perf_counter() - started, error, counted=began >= counted_from)
             if think:
                 time.sleep(think * rng.uniform(0.5, 1.5))
 
@@ -181,34 +193,26 @@ def report(results: Results, seconds: float, users: int, workers: int, think: fl
     return "\n".join(lines)
 
 
-def browse_together(base: str, sessions: list, pages: dict[str, list[str]], duration: float, think: float,
-                    teams: float, seed: int) -> tuple[Results, float]:
-    results = Results()
-    # each user's own team, the same in the warm-up and the measured run
-    homes = [random.Random(i).choice(pages["teams"]) if pages["teams"] else None for i in range(len(sessions))]
-    started = time.monotonic()
-    until = started + duration
-    threads = [threading.Thread(target=browse,
-                                args=(base, s, pages, until, think, teams, homes[i], results, random.Random(seed + i)))
+def run(base: str, username: str, password: str, users: int, duration: float, think: float, seed: int,
+        warmup: float, teams: float) -> tuple[Results, float]:
+    """Every user browses for warmup + duration seconds without a break; only pages
+    started after the warm-up are counted (a server just started is slower: templates,
+    first queries). The counted results and their seconds."""
+    sessions = [sign_in(base, username, password) for _ in range(users)]
+    pages = site_map(base, sessions[0])
+    # each user's own team, as a team manager has
+    homes = [random.Random(i).choice(pages["teams"]) if pages["teams"] else None for i in range(users)]
+    results = Results(made=2 * users + 3)  # sign-in form and post for each user, the site map's 3 pages
+    counted_from = time.monotonic() + warmup
+    window = (counted_from, counted_from + duration)
+    threads = [threading.Thread(target=browse, args=(base, s, pages, window, think, teams, homes[i], results,
+                                                     random.Random(seed + i)))
                for i, s in enumerate(sessions)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return results, time.monotonic() - started
-
-
-def run(base: str, username: str, password: str, users: int, duration: float, think: float, seed: int,
-        warmup: float, teams: float) -> tuple[Results, float, int]:
-    """The measured results, their seconds, and how many requests the whole run made."""
-    sessions = [sign_in(base, username, password) for _ in range(users)]
-    pages = site_map(base, sessions[0])
-    made = 2 * users + 2  # sign-in form and post for each user, then the site map's two pages
-    if warmup:  # a server that has just started is slower (templates, first queries): not counted
-        warm, _ = browse_together(base, sessions, pages, warmup, think, teams, seed + 1000)
-        made += sum(len(v) for v in warm.latencies.values())
-    results, seconds = browse_together(base, sessions, pages, duration, think, teams, seed)
-    return results, seconds, made + sum(len(v) for v in results.latencies.values())
+    return results, time.monotonic() - counted_from
 
 
 def cpu_seconds_of_children() -> float:
@@ -243,8 +247,8 @@ def main(argv: list[str] | None = None) -> int:
         cpu_before = cpu_seconds_of_children()
         process, base = start_server(args.workspace.resolve(), args.workers)
     try:
-        results, seconds, made = run(base, username, password, args.users, args.duration, args.think, args.seed,
-                                     args.warmup, args.teams)
+        results, seconds = run(base, username, password, args.users, args.duration, args.think, args.seed,
+                               args.warmup, args.teams)
     finally:
         if process:
             process.terminate()
@@ -252,8 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     print(report(results, seconds, args.users, args.workers, args.think, args.teams))
     if process:  # the workers' time is counted once the server has waited for them
         server_cpu = cpu_seconds_of_children() - cpu_before
-        print(f"server CPU {server_cpu:.1f}s for {made} requests (start-up, sign-ins and warm-up included): "
-              f"{1000 * server_cpu / made:.0f} ms a request")
+        print(f"server CPU {server_cpu:.1f}s for {results.made} requests (start-up, sign-ins and warm-up included): "
+              f"{1000 * server_cpu / results.made:.0f} ms a request")
     return 1 if results.errors else 0
 
 

@@ -14,6 +14,7 @@ children each page showed; the export holds the whole list.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from urllib.parse import quote
 
@@ -24,8 +25,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from headway.warehouse import exceptions
@@ -199,22 +199,24 @@ def exception_list(request, list_id: str):
     })
 
 
-# One child's row of an exception list. A page has 100 of them: written with one
-# format_html per row rather than the template engine's lookups per cell (17 ms a
-# page on the large authority, most of an exception page's time).
-ROW = ('<tr class="govuk-table__row" data-child-id="{}">'
-       '<th scope="row" class="govuk-table__header"><a class="govuk-link" href="{}">{}</a></th>'
-       '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell">{}</td>'
-       '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell">{}</td>'
-       '<td class="govuk-table__cell govuk-table__cell--numeric hw-overdue">{}</td></tr>')
+# One child's row of an exception list. A page has 100 of them: written with the
+# standard library's escape and one format a row, not the template engine's lookups
+# per cell (17 ms a page on the large authority) nor format_html (13 ms).
+ROW = ('<tr class="govuk-table__row" data-child-id="{0}">'
+       '<th scope="row" class="govuk-table__header"><a class="govuk-link" href="{1}">{0}</a></th>'
+       '<td class="govuk-table__cell">{2}</td><td class="govuk-table__cell">{3}</td>'
+       '<td class="govuk-table__cell">{4}</td><td class="govuk-table__cell">{5}</td>'
+       '<td class="govuk-table__cell govuk-table__cell--numeric hw-overdue">{6}</td></tr>')
 
 
 def rows_html(rows: list[dict], child_url: str) -> SafeString:
-    """The page's rows, every value escaped."""
-    return format_html_join("\n", ROW, (
-        (r["child_id"], child_url.replace("__child__", quote(r["child_id"], safe="")), r["child_id"],
-         r["worker_name"] or "Not allocated", r["team_name"], day_text(r["started"]), day_text(r["due_date"]),
-         r["days_overdue"]) for r in rows))
+    """The page's rows, every value escaped (html.escape, as Django's own escape uses)."""
+    def row(r: dict) -> str:
+        cells = (r["child_id"], child_url.replace("__child__", quote(r["child_id"], safe="")),
+                 r["worker_name"] or "Not allocated", r["team_name"], day_text(r["started"]),
+                 day_text(r["due_date"]), r["days_overdue"])
+        return ROW.format(*(html.escape(str(cell)) for cell in cells))
+    return mark_safe("\n".join(row(r) for r in rows))
 
 
 @requires(Permission.EXPORT)
