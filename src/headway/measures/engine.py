@@ -351,10 +351,14 @@ def _roll_up_and_judge(con) -> None:
             FROM ranked GROUP BY ALL
         ),
         counted AS (
+            -- one row per measure, month and unit: only a median measure's rows (one
+            -- per value) need adding up; every other measure's are one a unit already
             SELECT c.*, m.median
-            FROM (SELECT measure_id, period_end, org_level, org_unit,
-                         sum(numerator) AS numerator, sum(denominator) AS denominator
-                  FROM level_counts GROUP BY ALL) c
+            FROM (SELECT measure_id, period_end, org_level, org_unit, numerator, denominator
+                  FROM level_counts WHERE bucket IS NULL
+                  UNION ALL
+                  SELECT measure_id, period_end, org_level, org_unit, sum(numerator), sum(denominator)
+                  FROM level_counts WHERE bucket IS NOT NULL GROUP BY ALL) c
             LEFT JOIN medians m ON m.measure_id = c.measure_id AND m.period_end = c.period_end
                                AND m.org_level = c.org_level AND m.org_unit IS NOT DISTINCT FROM c.org_unit
         ),
