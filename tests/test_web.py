@@ -568,3 +568,19 @@ def test_measure_page_flags_warnings_from_loading_its_returns(signed_in, site, m
 
 def test_measure_page_without_warnings_says_nothing_of_them(signed_in, site):
     assert "Data quality:" not in signed_in.get("/measures/A02/").content.decode()
+
+
+def test_no_template_comment_spans_lines():
+    """Django's {# #} comment ends at the line's end: one left open shows its words on
+    the page (it did, above every scorecard). Longer notes use {% comment %}."""
+    from pathlib import Path
+
+    import headway
+
+    templates = [p for p in Path(headway.__file__).parent.rglob("*.html") if "templates" in p.parts]
+    assert len(templates) > 20
+    open_comments = [f"{p.name}:{n}" for p in templates
+                     for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                     if line.count("{#") > line.count("#}")]
+    assert open_comments == []
+

@@ -237,3 +237,11 @@ def test_the_kept_unit_list_marks_only_the_unit_each_page_shows(visit):
         page = page_of(client.get(f"/?unit={unit}"))
         assert page.xpath("//select[@id='unit']/option[@selected]/@value") == [unit]
         assert len(page.xpath("//select[@id='unit']/option")) > 3
+
+
+def test_pages_show_no_template_syntax(visit):
+    """No template text (an unclosed comment, a tag) reaches a page, cached or not."""
+    for path in ("/", "/measures/A02/", "/exceptions/", "/workforce/"):
+        response = visit("executive").get(path)
+        assert response.status_code == 200
+        assert b"{#" not in response.content and b"{%" not in response.content, path
