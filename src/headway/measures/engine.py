@@ -1,29 +1,31 @@
 """The measure engine: every measure's cases in, every monthly series out.
 
-1. Cases. Each measure's SQL (catalogue.py) lists its cases; they are gathered
-   into two tables, rolling_cases (one dated event each) and snapshot_cases (one
-   start..end span each; a case returned for one period_end becomes the one-day
-   span period_end..period_end + 1), tagged with the measure ID. Numerators and
-   denominators are kept as numbers (true = 1), so a measure can also average days
-   or sum full-time equivalents. A measure whose sources were not loaded (or are
-   not read by Headway yet) is skipped, naming them; one whose SQL fails is marked
-   failed; neither stops the rest.
+1. Cases. Each measure's SQL (catalogue.py) lists its cases; they are gathered,
+   every measure's in one statement, into two tables, rolling_cases (one dated
+   event each) and snapshot_cases (one start..end span each; a case returned for
+   one period_end becomes the one-day span period_end..period_end + 1), tagged with
+   the measure ID. Numerators and denominators are kept as numbers (true = 1), so a
+   measure can also average days or sum full-time equivalents. A measure whose
+   sources were not loaded (or are not read by Headway yet) is skipped, naming
+   them; one whose SQL fails is marked failed; neither stops the rest.
 2. Attribution. Each case is credited to the worker who held the child's case on
-   the day it counts (the event date, or the month end for a snapshot) and so to
-   that worker's team and service; a child nobody held is "Not allocated".
+   the day it counts (the event date, or the month end for a snapshot: model.sql's
+   case_holders, joined as a range on the child), and so to that worker's team and
+   service; a child nobody held is "Not allocated".
 3. One pass. Events are counted per month and worker, then summed over each
    12- or 36-month window; snapshots are counted per month end and worker (a child
    once per measure and month). Months are whole numbers (MONTH_NUMBER), so a
    window or a span's month ends are a range of numbers rather than a join of
    every case to every month end; the team is looked up per count, not per case.
-   What costs the time at scale: the two joins to case_holders (one lookup per case) and the
-   grouping of open cases by child (benchmarks/RESULTS.md). Worker counts are summed to teams, teams to
-   services and services to the authority, and a last step turns counts into values, targets
-   and RAG. A median measure is counted the same way with one more grouping column,
-   its rows' values (whole working days, so a short histogram), and the median is
-   read off each org unit's histogram at the end. Medians stop at team level: a
-   worker's dozen cases a year give a median that one case swings, and a
-   worker-level histogram is as long as the cases themselves.
+   What costs the time at scale: grouping open cases by child, the joins to
+   case_holders (one lookup per case) and the rolling windows (benchmarks/RESULTS.md).
+   Worker counts are summed to teams, teams to services and services to the
+   authority, and a last step turns counts into values, targets and RAG. A median
+   measure is counted the same way with one more grouping column, its rows' values
+   (whole working days, so a short histogram), and the median is read off each org
+   unit's histogram at the end. Medians stop at team level: a worker's dozen cases
+   a year give a median that one case swings, and a worker-level histogram is as
+   long as the cases themselves.
 
 Rates per 10,000 divide by the ONS 0-17 population, which exists only for the
 whole authority: below it a rate measure keeps its numerator (the children) and
