@@ -29,7 +29,8 @@ def selected_period(page) -> str:
 
 
 def summary_value(page) -> str:
-    row = page.xpath("//dl[contains(@class,'hw-summary')]/div[dt='Value']/dd")[0]
+    """The latest month's figure on a measure page (its label says what it is)."""
+    row = page.xpath("//dl[contains(@class,'hw-summary')]/div[1]/dd")[0]
     return " ".join(row.text_content().split())
 
 
@@ -99,6 +100,10 @@ def test_rate_measures_show_children_below_the_authority(app, visit):
         latest = warehouse.series("L01", "team", "T2")[-1]
     page = page_of(visit("executive").get("/measures/L01/?unit=team:T2"))
     assert summary_value(page) == f"{latest.numerator:,.0f}"
+    # and the figure says what it is: a number of children, not the rate
+    assert page.xpath("//dl[contains(@class,'hw-summary')]//dt/text()")[0] == "Number of children"
+    authority = page_of(visit("executive").get("/measures/L01/"))
+    assert authority.xpath("//dl[contains(@class,'hw-summary')]//dt/text()")[0] == "Value"
 
 
 # --- scrutiny members: disclosure control --------------------------------------------------

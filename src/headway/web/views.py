@@ -520,6 +520,7 @@ def measure(request, measure_id: str):
         "crumbs": breadcrumbs(request, org, level, unit, period, path),
         "scorecard_url": reverse("scorecard") + unit_query(level, unit, period),
         "summary": latest_summary(shown, points, shown["unit"], disclosed),
+        "value_label": "Value" if shown["unit"] == found["unit"] else "Number of children",
         "rate_note": found["unit"] == "rate_per_10k",
         "disclosure_control": request.access.disclosure_control,
         "sections": sections,
