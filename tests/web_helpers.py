@@ -187,6 +187,12 @@ def visible_text(response) -> str:
     return " ".join(page.text_content().split())
 
 
+def markup_without_tokens(response) -> str:
+    """The page's markup with its CSRF tokens left out: a token is 64 random letters
+    and digits, so a short string looked for in the markup turns up in one by chance."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
 def mentions(text: str, word: str) -> bool:
     return re.search(rf"(?<![\\w-]){re.escape(word)}(?![\\w-])", text) is not None
 
