@@ -224,7 +224,8 @@ def _attribute_and_count(con) -> None:
     """)
 
 
-# the worker holding the child's case on a day (model.sql: case_holders)
+# the worker holding the child's case on a day (model.sql: case_holders); the
+# exception lists use it too
 HELD_ON = "LEFT JOIN case_holders h ON h.child_id = {child} AND {day} >= h.held_from AND {day} < h.held_until"
 # The worker's team, looked up once per count rather than once per case. Medians
 # stop at team level, so a median measure's counts keep the team and drop the worker.

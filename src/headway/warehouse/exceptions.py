@@ -31,7 +31,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from headway.errors import HeadwayError
-from headway.measures.engine import NOT_ALLOCATED, NOT_ALLOCATED_NAME
+from headway.measures.engine import HELD_ON, NOT_ALLOCATED, NOT_ALLOCATED_NAME
 
 CHILD_TABLES = ("children", "allocations", "referrals", "assessments", "s47_enquiries", "cp_plans",
                 "cla_episodes")
@@ -129,8 +129,7 @@ WITH_HOLDER = f"""
 WITH items AS (SELECT *, $as_at::DATE AS as_at FROM ({{sql}})),
 held AS (
     SELECT i.*, h.worker_id
-    FROM items i LEFT JOIN case_holders h ON h.child_id = i.child_id AND i.as_at >= h.held_from
-                                         AND i.as_at < h.held_until),
+    FROM items i {HELD_ON.format(child="i.child_id", day="i.as_at")}),
 one_worker AS (
     SELECT worker_id, worker_name, team_id FROM workers
     QUALIFY row_number() OVER (PARTITION BY worker_id ORDER BY team_id) = 1),
