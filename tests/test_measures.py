@@ -338,3 +338,59 @@ def test_month_ends_counted_at_the_edges_of_spans_and_windows():
                            WHERE org_level = 'worker' AND org_unit = 'W1' ORDER BY ALL""").fetchall()
     assert [h for h in held if h[0] == "R90"] == [("R90", f"2025-{m:02}", 1) for m in range(1, 13)]  # C1's event
     assert [h for h in held if h[0] == "P90"][:3] == [("P90", f"2025-{m:02}", 1) for m in (1, 2, 3)]  # C4 each month
+
+
+def test_a_child_counts_once_a_month_for_the_worker_holding_their_case():
+    """Open cases at month ends: a span is split between the workers who held the
+    child's case at each month end, with the months before, between and after them
+    "Not allocated"; a child whose spans overlap, or who is listed twice at one month
+    end, counts once (their numerator if any of the rows has it)."""
+    from headway.measures.catalogue import Measure
+    from headway.measures.engine import compute_measures
+    from headway.warehouse.results import create_result_tables
+
+    con = duckdb.connect()
+    create_result_tables(con)
+    con.execute(f"""
+        CREATE TABLE periods AS SELECT last_day(m::DATE) AS period_end, NULL::DATE AS window_start,
+                                       DATE '2024-01-01' AS first_data_day
+                                FROM range(DATE '2025-01-01', DATE '2025-08-01', INTERVAL 1 MONTH) r(m);
+        CREATE TABLE period_population AS SELECT period_end, 10000 AS population FROM periods;
+        CREATE TABLE allocations AS
+        SELECT * FROM (VALUES ('C1', 'W1', DATE '2025-02-15', DATE '2025-03-31'),  -- ends: then nobody
+                              ('C1', 'W2', DATE '2025-05-01', NULL::DATE),
+                              ('C2', 'W1', DATE '2024-06-01', NULL::DATE))
+                      t(child_id, worker_id, start_date, end_date);
+        {model_statement("case_holders")};
+        CREATE TABLE workers AS SELECT * FROM (VALUES ('W1', 'T1'), ('W2', 'T1')) t(worker_id, team_id);
+        CREATE TABLE teams AS SELECT 'T1' AS team_id, 'Service' AS service_area;
+        INSERT INTO org_units VALUES ('authority', '999', 'Authority', NULL, NULL);
+    """)
+    spans = Measure(id="P91", title="spans", description="d", unit="percent", polarity="context",
+                    basis="snapshot", sql="""
+        SELECT * FROM (VALUES ('C1', DATE '2025-01-01', DATE '2025-07-01', TRUE),
+                              ('C2', DATE '2025-01-01', DATE '2025-04-01', FALSE),  -- C2's two spans
+                              ('C2', DATE '2025-03-01', DATE '2025-06-01', TRUE),   -- share 31 March
+                              ('C3', DATE '2025-02-01', DATE '2025-04-01', FALSE))  -- never allocated
+               t(child_id, start_date, end_date, numerator)""")
+    month_ends = Measure(id="P92", title="month ends", description="d", unit="percent", polarity="context",
+                         basis="snapshot", sql="""
+        SELECT * FROM (VALUES ('C2', DATE '2025-03-31', TRUE), ('C2', DATE '2025-03-31', FALSE),
+                              ('C3', DATE '2025-03-31', TRUE))
+               t(child_id, period_end, numerator)""")
+    assert [o.status for o in compute_measures(con, [spans, month_ends])] == ["ok", "ok"]
+    counts = {(m, int(month), unit): (int(num), int(den)) for m, month, unit, num, den in con.execute("""
+        SELECT measure_id, month(period_end), org_unit, numerator, denominator FROM measure_values
+        WHERE org_level IN ('worker', 'authority') OR org_unit = 'UNALLOCATED'""").fetchall()}
+    p91 = {(month, unit): value for (m, month, unit), value in counts.items() if m == "P91"}
+    assert p91 == {
+        (1, "W1"): (0, 1), (1, "UNALLOCATED"): (1, 1), (1, "999"): (1, 2),    # C1 not yet held
+        (2, "W1"): (1, 2), (2, "UNALLOCATED"): (0, 1), (2, "999"): (1, 3),
+        (3, "W1"): (2, 2), (3, "UNALLOCATED"): (0, 1), (3, "999"): (2, 3),    # C2 once; W1 to 31 March
+        (4, "W1"): (1, 1), (4, "UNALLOCATED"): (1, 1), (4, "999"): (2, 2),    # C1 between workers
+        (5, "W1"): (1, 1), (5, "W2"): (1, 1), (5, "999"): (2, 2),
+        (6, "W2"): (1, 1), (6, "999"): (1, 1),
+        (7, "999"): (0, 0),
+    }
+    p92 = {(month, unit): value for (m, month, unit), value in counts.items() if m == "P92" and month == 3}
+    assert p92 == {(3, "W1"): (1, 1), (3, "UNALLOCATED"): (1, 1), (3, "999"): (2, 2)}

@@ -1,24 +1,28 @@
 """The measure engine: every measure's cases in, every monthly series out.
 
 1. Cases. Each measure's SQL (catalogue.py) lists its cases; they are gathered,
-   every measure's in one statement, into two tables, rolling_cases (one dated
-   event each) and snapshot_cases (one start..end span each; a case returned for
-   one period_end becomes the one-day span period_end..period_end + 1), tagged with
-   the measure ID. Numerators and denominators are kept as numbers (true = 1), so a
-   measure can also average days or sum full-time equivalents. A measure whose
-   sources were not loaded (or are not read by Headway yet) is skipped, naming
-   them; one whose SQL fails is marked failed; neither stops the rest.
+   every measure's in one statement per table, into CASE_TABLES, tagged with the
+   measure ID: event_cases (one dated event each), span_cases (one start..end span
+   each) and month_end_cases (a child counted at one period_end). Numerators and
+   denominators are kept as numbers (true = 1), so a measure can also average days
+   or sum full-time equivalents. A measure whose sources were not loaded (or are
+   not read by Headway yet) is skipped, naming them; one whose SQL fails is marked
+   failed; neither stops the rest.
 2. Attribution. Each case is credited to the worker who held the child's case on
    the day it counts (the event date, or the month end for a snapshot: model.sql's
    case_holders, joined as a range on the child), and so to that worker's team and
    service; a child nobody held is "Not allocated".
 3. One pass. Events are counted per month and worker, then summed over each
-   12- or 36-month window; snapshots are counted per month end and worker (a child
-   once per measure and month). Months are whole numbers (MONTH_NUMBER), so a
-   window or a span's month ends are a range of numbers rather than a join of
-   every case to every month end; the team is looked up per count, not per case.
-   What costs the time at scale: grouping open cases by child, the joins to
-   case_holders (one lookup per case) and the rolling windows (benchmarks/RESULTS.md).
+   12- or 36-month window. Open cases are counted per month end and worker, a
+   child once per measure and month: a span is split by holder (holder_months:
+   who held the child's case at each month end, nobody's months included) and
+   each piece counted at its month ends, so a span is joined once rather than once
+   a month; only a child whose spans share a month end, and the month-end cases,
+   are grouped month by month to count the child once. Months are whole numbers
+   (MONTH_NUMBER), so a window or a span's month ends are a range of numbers
+   rather than a join of every case to every month end; the team is looked up per
+   count, not per case. What costs the time at scale: the join of events to
+   case_holders, the rolling windows and the grouping (benchmarks/RESULTS.md).
    Worker counts are summed to teams, teams to services and services to the
    authority, and a last step turns counts into values, targets and RAG. A median
    measure is counted the same way with one more grouping column, its rows' values
@@ -62,15 +66,28 @@ class Outcome:
     cases: int = 0
 
 
+# The three kinds of case a measure's SQL can list (catalogue.REQUIRED_COLUMNS): an
+# event on a day, a span open from one day to another, a child counted at one month end.
+CASE_TABLES = ("event_cases", "span_cases", "month_end_cases")
+
+
+@dataclass(frozen=True)
+class Cases:
+    table: str  # one of CASE_TABLES
+    sql: str    # the SELECT listing the measure's cases in that table's columns
+
+
 def compute_measures(con, measures: list[Measure], targets: dict | None = None,
                      kpo: tuple[str, ...] = ()) -> list[Outcome]:
     """Fill measure_values and measure_catalogue from the model tables, `periods`
     (period_end, window_start, first_data_day) and `period_population`."""
     con.execute("""
-        CREATE TEMP TABLE rolling_cases (measure_id VARCHAR, child_id VARCHAR, event_date DATE,
-                                         numerator DOUBLE, denominator DOUBLE, bucket DOUBLE);
-        CREATE TEMP TABLE snapshot_cases (measure_id VARCHAR, child_id VARCHAR, start_date DATE,
-                                          end_date DATE, numerator DOUBLE, denominator DOUBLE, bucket DOUBLE);
+        CREATE TEMP TABLE event_cases (measure_id VARCHAR, child_id VARCHAR, event_date DATE,
+                                       numerator DOUBLE, denominator DOUBLE, bucket DOUBLE);
+        CREATE TEMP TABLE span_cases (measure_id VARCHAR, child_id VARCHAR, start_date DATE,
+                                      end_date DATE, numerator DOUBLE, denominator DOUBLE, bucket DOUBLE);
+        CREATE TEMP TABLE month_end_cases (measure_id VARCHAR, child_id VARCHAR, period_end DATE,
+                                           numerator DOUBLE, denominator DOUBLE, bucket DOUBLE);
     """)
     staged = _staged_sources(con)
     outcomes = _collect_cases(con, [(m, _check_measure(con, m, staged)) for m in measures])
@@ -99,9 +116,9 @@ def _missing_sources(measure: Measure, staged: dict[str, bool]) -> list[str]:
     return [table for table in measure.needs if not staged.get(f"stg_{table}")]
 
 
-def _check_measure(con, measure: Measure, staged: dict[str, bool]) -> Outcome | str:
-    """The SELECT listing the measure's cases, or why there is none: skipped (a
-    source not loaded) or failed (its SQL does not bind, or returns the wrong columns)."""
+def _check_measure(con, measure: Measure, staged: dict[str, bool]) -> Outcome | Cases:
+    """The measure's Cases (its SELECT and the table it fills), or why there are none:
+    skipped (a source not loaded) or failed (its SQL does not bind, or returns the wrong columns)."""
     missing = [source_words(table) for table in _missing_sources(measure, staged)]
     if missing:
         listed = f"{', '.join(missing[:-1])} and {missing[-1]}" if len(missing) > 1 else missing[0]
@@ -114,7 +131,7 @@ def _check_measure(con, measure: Measure, staged: dict[str, bool]) -> Outcome | 
         forms = " or ".join(", ".join(form) for form in REQUIRED_COLUMNS[measure.basis])
         return Outcome(measure, "failed", f"its SQL returns columns {', '.join(columns)} "
                                           f"(a {measure.basis} measure must return {forms})")
-    return _cases_sql(measure, columns)
+    return _cases(measure, columns)
 
 
 def _failed(measure: Measure, exc: Exception) -> Outcome:
@@ -122,15 +139,15 @@ def _failed(measure: Measure, exc: Exception) -> Outcome:
     return Outcome(measure, "failed", f"its SQL failed: {str(exc).splitlines()[0]}")
 
 
-def _collect_cases(con, checked: list[tuple[Measure, Outcome | str]]) -> list[Outcome]:
+def _collect_cases(con, checked: list[tuple[Measure, Outcome | Cases]]) -> list[Outcome]:
     """Every ready measure's cases into its table (a ready measure is one whose check
-    gave its SELECT): one INSERT of all the measures' queries together, which DuckDB
+    gave its Cases): one INSERT of all the measures' queries together, which DuckDB
     runs side by side (3 s at 7 million rows, against 6 s one measure at a time). If
     that fails (SQL that binds can still fail on the data), each measure is inserted
     on its own, so only the failing one fails."""
     failed: dict[str, Outcome] = {}
-    for table in ("rolling_cases", "snapshot_cases"):
-        ready = [(m, sql) for m, sql in checked if isinstance(sql, str) and _target(m) == table]
+    for table in CASE_TABLES:
+        ready = [(m, cases.sql) for m, cases in checked if isinstance(cases, Cases) and cases.table == table]
         if not ready:
             continue
         try:
@@ -142,33 +159,29 @@ def _collect_cases(con, checked: list[tuple[Measure, Outcome | str]]) -> list[Ou
                     con.execute(f"INSERT INTO {table} {sql}")
                 except duckdb.Error as exc:
                     failed[measure.id] = _failed(measure, exc)
-    counts = dict(con.execute("""SELECT measure_id, count(*) FROM rolling_cases GROUP BY ALL
-                                 UNION ALL SELECT measure_id, count(*) FROM snapshot_cases GROUP BY ALL""").fetchall())
+    counts = dict(con.execute(" UNION ALL ".join(
+        f"SELECT measure_id, count(*) FROM {table} GROUP BY ALL" for table in CASE_TABLES)).fetchall())
     return [outcome if isinstance(outcome, Outcome) else failed.get(m.id, Outcome(m, "ok", cases=counts.get(m.id, 0)))
             for m, outcome in checked]
 
 
-def _target(measure: Measure) -> str:
-    return "snapshot_cases" if measure.basis == "snapshot" else "rolling_cases"
-
-
-def _cases_sql(measure: Measure, columns: list[str]) -> str:
+def _cases(measure: Measure, columns: list[str]) -> Cases:
     """The SELECT that lists the measure's cases in its table's columns, tagged with
     its ID (catalogue.ID_PATTERN: capital letters and digits, safe as a literal)."""
     denominator = "coalesce(denominator::DOUBLE, 0)" if "denominator" in columns else "1"
     if measure.basis != "snapshot":
-        picked = "child_id, event_date"
-    elif "period_end" in columns:  # counted at that month end only
-        picked = "child_id, period_end, (period_end + INTERVAL 1 DAY)::DATE"
+        table, picked = "event_cases", "child_id, event_date"
+    elif "period_end" in columns:
+        table, picked = "month_end_cases", "child_id, period_end"
     else:
-        picked = "child_id, start_date, end_date"
+        table, picked = "span_cases", "child_id, start_date, end_date"
     numerator = "coalesce(numerator::DOUBLE, 0)"
     # a median measure is counted per value: the row's numerator is its bucket
     bucket = numerator if measure.median else "NULL"
-    return f"""
+    return Cases(table, f"""
         SELECT '{measure.id}', {picked}, {numerator}, {denominator}, {bucket}
         FROM ({measure.sql})
-    """
+    """)
 
 
 def _write_measure_settings(con, outcomes: list[Outcome], targets: dict) -> None:
@@ -211,7 +224,8 @@ def _attribute_and_count(con) -> None:
     # reported; joining period_months keeps only the month ends reported.
     con.execute(f"""
         CREATE TEMP TABLE period_months AS
-        SELECT period_end, {_month_number("period_end")} AS month FROM periods
+        SELECT period_end, {_month_number("period_end")} AS month FROM periods;
+        {_holder_months_sql()}
     """)
     con.execute(f"""
         CREATE TEMP TABLE worker_counts AS
@@ -220,7 +234,7 @@ def _attribute_and_count(con) -> None:
         {_snapshot_sql()}
         SELECT p.period_end, r.* EXCLUDE (month) FROM rolling r JOIN period_months p USING (month)
         UNION ALL BY NAME
-        SELECT * FROM snapshot
+        SELECT p.period_end, s.* EXCLUDE (month) FROM snapshot s JOIN period_months p USING (month)
     """)
 
 
@@ -235,13 +249,41 @@ WORKER_AND_TEAM = """CASE WHEN NOT s.median THEN c.worker_id END AS worker_id, w
         LEFT JOIN workers w ON w.worker_id = c.worker_id"""
 
 
+def _holder_months_sql() -> str:
+    """holder_months: case_holders in month numbers, for counting at month ends. A
+    holder holds the month ends from held_from's month to the month before
+    held_until's (held_from <= month end < held_until); the months between, before
+    and after a child's holders are held by nobody (worker_id NULL), so a child's
+    rows cover every month once and a span joined to them splits into its holders."""
+    return f"""
+        CREATE TEMP TABLE holder_months AS
+        WITH held AS (
+            SELECT child_id, worker_id, {_month_number("held_from")} AS first, {_month_number("held_until")} AS until
+            FROM case_holders
+        ),
+        kept AS (SELECT * FROM held WHERE first < until),
+        edges AS (
+            SELECT child_id, first, until, lag(until, 1, -1) OVER (PARTITION BY child_id ORDER BY first) AS before
+            FROM kept
+        )
+        SELECT child_id, worker_id, first, until FROM kept
+        UNION ALL
+        SELECT child_id, NULL, before, first FROM edges WHERE before < first
+        UNION ALL
+        SELECT child_id, NULL, max(until), {NEVER_MONTH} FROM kept GROUP BY child_id
+    """
+
+
+NEVER_MONTH = 2 ** 31 - 1
+
+
 def _rolling_sql() -> str:
     """CTE `rolling`: event counts per measure, month number, worker and bucket,
     each month's events counted at its own month end and the window_months - 1 after."""
     return f"""
         held AS (
             SELECT e.measure_id, e.event_date, e.bucket, e.numerator, e.denominator, h.worker_id
-            FROM rolling_cases e
+            FROM event_cases e
             {HELD_ON.format(child="e.child_id", day="e.event_date")}
         ),
         held_monthly AS (
@@ -268,102 +310,98 @@ def _rolling_sql() -> str:
 
 
 def _snapshot_sql() -> str:
-    """CTE `snapshot`: open cases per measure, month end, worker and bucket. A span
-    is open on the month ends from its start's month to the month before its end's
-    (start_date <= month end < end_date)."""
+    """CTE `snapshot`: open cases per measure, month number, worker and bucket, a
+    child once per measure and month end. A span is open on the month ends from its
+    start's month to the month before its end's (start_date <= month end < end_date).
+    A child's spans that share no month end (nearly all) are split by holder and
+    counted span by span; a child whose spans do share one is counted month by
+    month with the month-end cases, where the grouping keeps each child once."""
+    # A case's numerator counts only where its denominator does (as for events).
+    counted = "CASE WHEN c.denominator <> 0 THEN c.{column} END AS {column}"
     return f"""
-        open_cases AS (
-            -- a child counts once per measure and month end, however many spans are open
-            SELECT o.measure_id, o.child_id, p.period_end,
-                   max(o.numerator) FILTER (WHERE o.denominator <> 0) AS numerator,
-                   max(o.bucket) FILTER (WHERE o.denominator <> 0) AS bucket,
-                   max(o.denominator) AS denominator
-            FROM (SELECT s.measure_id, s.child_id, s.numerator, s.denominator, s.bucket,
-                         unnest(range(greatest({_month_number("s.start_date")}, b.first_month),
-                                      least(coalesce({_month_number("s.end_date")}, b.last_month + 1),
-                                            b.last_month + 1))) AS month
-                  FROM snapshot_cases s, bounds b
-                  WHERE s.start_date IS NOT NULL) o
-            JOIN period_months p USING (month)
+        spans AS (
+            SELECT c.measure_id, c.child_id, {counted.format(column="numerator")}, c.denominator,
+                   {counted.format(column="bucket")},
+                   greatest({_month_number("c.start_date")}, b.first_month) AS first,
+                   least(coalesce({_month_number("c.end_date")}, b.last_month + 1), b.last_month + 1) AS until
+            FROM span_cases c, bounds b
+            WHERE c.start_date IS NOT NULL
+        ),
+        overlapping AS (
+            SELECT DISTINCT measure_id, child_id
+            FROM (SELECT measure_id, child_id, first,
+                         max(until) OVER (PARTITION BY measure_id, child_id ORDER BY first
+                                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+                  FROM spans WHERE first < until)
+            WHERE first < reach
+        ),
+        child_months AS (
+            -- a child once per measure and month end
+            SELECT measure_id, child_id, month, max(numerator) AS numerator, max(bucket) AS bucket,
+                   max(denominator) AS denominator
+            FROM (SELECT c.measure_id, c.child_id, p.month, {counted.format(column="numerator")},
+                         {counted.format(column="bucket")}, c.denominator
+                  FROM month_end_cases c JOIN period_months p USING (period_end)
+                  UNION ALL
+                  SELECT measure_id, child_id, unnest(range(first, until)), numerator, bucket, denominator
+                  FROM spans SEMI JOIN overlapping USING (measure_id, child_id))
             GROUP BY ALL
         ),
+        held_months AS (
+            SELECT c.measure_id, h.worker_id, c.bucket, c.numerator, c.denominator,
+                   c.month AS first, c.month + 1 AS until
+            FROM child_months c
+            LEFT JOIN holder_months h ON h.child_id = c.child_id AND c.month >= h.first AND c.month < h.until
+            UNION ALL
+            SELECT s.measure_id, h.worker_id, s.bucket, s.numerator, s.denominator,
+                   greatest(s.first, coalesce(h.first, s.first)), least(s.until, coalesce(h.until, s.until))
+            FROM (SELECT * FROM spans ANTI JOIN overlapping USING (measure_id, child_id) WHERE first < until) s
+            LEFT JOIN holder_months h ON h.child_id = s.child_id AND h.first < s.until AND s.first < h.until
+        ),
         open_held AS (
-            SELECT o.period_end, o.measure_id, h.worker_id, o.bucket,
-                   coalesce(sum(o.numerator), 0) AS numerator, sum(o.denominator) AS denominator
-            FROM open_cases o
-            {HELD_ON.format(child="o.child_id", day="o.period_end")}
+            SELECT measure_id, month, worker_id, bucket,
+                   coalesce(sum(numerator), 0) AS numerator, sum(denominator) AS denominator
+            FROM (SELECT * EXCLUDE (first, until), unnest(range(first, until)) AS month FROM held_months)
             GROUP BY ALL
         ),
         snapshot AS (
-            SELECT c.period_end, c.measure_id, c.bucket, c.numerator, c.denominator,
+            SELECT c.month, c.measure_id, c.bucket, c.numerator, c.denominator,
                    {WORKER_AND_TEAM.format(counts="open_held")}
         )"""
 
 
 def _roll_up_and_judge(con) -> None:
     """worker_counts -> measure_values at every level, with value, target and RAG."""
-    # Each level is summed from the one below it (workers -> teams -> services ->
-    # authority), so only the first sum reads every worker's rows.
-    con.execute(f"""
-        CREATE TEMP TABLE level_counts AS
-        SELECT measure_id, period_end, 'worker' AS org_level, worker_id AS org_unit, bucket, numerator, denominator
-        FROM worker_counts WHERE worker_id IS NOT NULL;
-
-        CREATE TEMP TABLE team_counts AS
-        SELECT c.measure_id, c.period_end, coalesce(t.team_id, '{NOT_ALLOCATED}') AS team_id,
-               coalesce(t.service_area, '{NOT_ALLOCATED_NAME}') AS service_area, c.bucket,
-               sum(c.numerator) AS numerator, sum(c.denominator) AS denominator
-        FROM worker_counts c LEFT JOIN teams t USING (team_id)
-        GROUP BY ALL;
-
-        INSERT INTO level_counts
-        SELECT measure_id, period_end, 'team', team_id, bucket, numerator, denominator FROM team_counts;
-
-        CREATE TEMP TABLE service_counts AS
-        SELECT measure_id, period_end, service_area, bucket, sum(numerator) AS numerator, sum(denominator) AS denominator
-        FROM team_counts GROUP BY ALL;
-
-        INSERT INTO level_counts
-        SELECT measure_id, period_end, 'service', service_area, bucket, numerator, denominator FROM service_counts
-        UNION ALL
-        SELECT measure_id, period_end, 'authority', NULL, bucket, sum(numerator), sum(denominator)
-        FROM service_counts GROUP BY ALL;
-    """)
-    # Every measure has an authority value for every month, even a month with no cases.
-    con.execute("""
-        INSERT INTO level_counts
-        SELECT s.measure_id, p.period_end, 'authority', NULL, NULL, 0, 0
-        FROM measure_settings s CROSS JOIN periods p
-        WHERE NOT EXISTS (SELECT 1 FROM level_counts c WHERE c.measure_id = s.measure_id
-                          AND c.period_end = p.period_end AND c.org_level = 'authority')
-    """)
     con.execute(f"""
         INSERT INTO measure_values
-        WITH ranked AS (
-            -- for a median measure: how many cases have a value up to each bucket
-            SELECT *, sum(denominator) OVER (PARTITION BY measure_id, period_end, org_level, org_unit
-                                             ORDER BY bucket) AS running,
-                      sum(denominator) OVER (PARTITION BY measure_id, period_end, org_level, org_unit) AS total
-            FROM level_counts WHERE bucket IS NOT NULL
+        WITH {_level_counts_sql()},
+        median_rows AS (SELECT * FROM level_counts WHERE bucket IS NOT NULL),
+        median_totals AS (
+            -- a median measure's cases per measure, month and unit (one row per value so far)
+            SELECT measure_id, period_end, org_level, org_unit, sum(numerator) AS numerator,
+                   sum(denominator) AS denominator
+            FROM median_rows GROUP BY ALL
         ),
         medians AS (
-            -- the middle case's value, or the mean of the middle two
-            SELECT measure_id, period_end, org_level, org_unit,
-                   (min(bucket) FILTER (WHERE running >= ceil(total / 2))
-                    + min(bucket) FILTER (WHERE running >= floor(total / 2) + 1)) / 2 AS median
-            FROM ranked GROUP BY ALL
+            -- the middle case's value, or the mean of the middle two: the first value whose
+            -- running count of cases reaches each middle
+            SELECT r.measure_id, r.period_end, r.org_level, r.org_unit,
+                   (min(r.bucket) FILTER (WHERE r.running >= ceil(t.denominator / 2))
+                    + min(r.bucket) FILTER (WHERE r.running >= floor(t.denominator / 2) + 1)) / 2 AS median,
+                   any_value(t.numerator) AS numerator, any_value(t.denominator) AS denominator
+            FROM (SELECT *, sum(denominator) OVER (PARTITION BY measure_id, period_end, org_level, org_unit
+                                                   ORDER BY bucket) AS running
+                  FROM median_rows) r
+            JOIN median_totals t ON t.measure_id = r.measure_id AND t.period_end = r.period_end
+                                AND t.org_level = r.org_level AND t.org_unit IS NOT DISTINCT FROM r.org_unit
+            GROUP BY ALL
         ),
         counted AS (
-            -- one row per measure, month and unit: only a median measure's rows (one
-            -- per value) need adding up; every other measure's are one a unit already
-            SELECT c.*, m.median
-            FROM (SELECT measure_id, period_end, org_level, org_unit, numerator, denominator
-                  FROM level_counts WHERE bucket IS NULL
-                  UNION ALL
-                  SELECT measure_id, period_end, org_level, org_unit, sum(numerator), sum(denominator)
-                  FROM level_counts WHERE bucket IS NOT NULL GROUP BY ALL) c
-            LEFT JOIN medians m ON m.measure_id = c.measure_id AND m.period_end = c.period_end
-                               AND m.org_level = c.org_level AND m.org_unit IS NOT DISTINCT FROM c.org_unit
+            -- one row per measure, month and unit
+            SELECT measure_id, period_end, org_level, org_unit, numerator, denominator, NULL AS median
+            FROM level_counts WHERE bucket IS NULL
+            UNION ALL
+            SELECT measure_id, period_end, org_level, org_unit, numerator, denominator, median FROM medians
         ),
         valued AS (
             SELECT c.measure_id, c.period_end, c.org_level,
@@ -391,6 +429,45 @@ def _roll_up_and_judge(con) -> None:
         LEFT JOIN org_units u ON u.org_level = j.org_level AND u.org_unit = j.org_unit
         ORDER BY j.measure_id, j.org_level, j.org_unit, j.period_end
     """)
+
+
+def _level_counts_sql() -> str:
+    """CTE level_counts: counts per measure, month end, level, unit and bucket. Each
+    level is summed from the one below it (workers -> teams -> services ->
+    authority), so only the first sum reads every worker's rows."""
+    return f"""
+        team_counts AS (
+            SELECT c.measure_id, c.period_end, coalesce(t.team_id, '{NOT_ALLOCATED}') AS team_id,
+                   coalesce(t.service_area, '{NOT_ALLOCATED_NAME}') AS service_area, c.bucket,
+                   sum(c.numerator) AS numerator, sum(c.denominator) AS denominator
+            FROM worker_counts c LEFT JOIN teams t USING (team_id)
+            GROUP BY ALL
+        ),
+        service_counts AS (
+            SELECT measure_id, period_end, service_area, bucket, sum(numerator) AS numerator,
+                   sum(denominator) AS denominator
+            FROM team_counts GROUP BY ALL
+        ),
+        authority_counts AS (
+            SELECT measure_id, period_end, bucket, sum(numerator) AS numerator, sum(denominator) AS denominator
+            FROM service_counts GROUP BY ALL
+        ),
+        level_counts AS (
+            SELECT measure_id, period_end, 'worker' AS org_level, worker_id AS org_unit, bucket, numerator, denominator
+            FROM worker_counts WHERE worker_id IS NOT NULL
+            UNION ALL
+            SELECT measure_id, period_end, 'team', team_id, bucket, numerator, denominator FROM team_counts
+            UNION ALL
+            SELECT measure_id, period_end, 'service', service_area, bucket, numerator, denominator FROM service_counts
+            UNION ALL
+            SELECT measure_id, period_end, 'authority', NULL, bucket, numerator, denominator FROM authority_counts
+            UNION ALL
+            -- every measure has an authority value for every month, even a month with no cases
+            SELECT s.measure_id, p.period_end, 'authority', NULL, NULL, 0, 0
+            FROM measure_settings s CROSS JOIN periods p
+            WHERE NOT EXISTS (SELECT 1 FROM authority_counts a
+                              WHERE a.measure_id = s.measure_id AND a.period_end = p.period_end)
+        )"""
 
 
 def _write_catalogue(con, outcomes: list[Outcome], kpo: tuple[str, ...]) -> None:
