@@ -169,6 +169,20 @@ EXPECTED = {
     # weekdays less 8 bank holidays)
     ("W05", "2025-09-30", A, "999"): (7, 632.5, 700 / 632.5),
     ("W06", "2025-09-30", A, "999"): (2.0, 2.5, 80.0),
+    # The same per team (rows carry team_id): T1 has A1, A2 and A6 (left); T2 A3 (agency), A4 and
+    # A5 (left). Each pair adds up to the authority's figure above.
+    ("W01", "2025-09-30", "team", "T1"): (1.5, 3.0, 50.0),   # A1 + A2 in post
+    ("W01", "2025-09-30", "team", "T2"): (1.0, 2.0, 50.0),   # A4 (A3 is agency)
+    ("W02", "2025-09-30", "team", "T1"): (0.0, 1.5, 0.0),
+    ("W02", "2025-09-30", "team", "T2"): (1.0, 2.0, 50.0),
+    ("W03", "2025-09-30", "team", "T1"): (0.0, 1.5, 0.0),    # A6 agency
+    ("W03", "2025-09-30", "team", "T2"): (0.8, 1.0, 80.0),   # A5
+    ("W04", "2025-09-30", "team", "T1"): (24, 1.5, 16.0),
+    ("W04", "2025-09-30", "team", "T2"): (20, 1.0, 20.0),    # A4 holds no cases
+    ("W05", "2025-09-30", "team", "T1"): (5, 379.5, 500 / 379.5),
+    ("W05", "2025-09-30", "team", "T2"): (2, 253, 200 / 253),
+    ("W06", "2025-09-30", "team", "T1"): (1.0, 1.5, 100 / 1.5),
+    ("W06", "2025-09-30", "service", "Safeguarding"): (1.0, 1.0, 100.0),
     # 31 August 2025: A6 still in post (leaves 15 September); A5 and A7 left in the 12 months to it
     ("W01", "2025-08-31", A, "999"): (2.5, 5.0, 50.0),
     ("W02", "2025-08-31", A, "999"): (2.0, 4.5, 200 / 4.5),
@@ -254,6 +268,15 @@ def test_medians_stop_at_team_level_while_counts_reach_workers(catalogue_warehou
         "WHERE measure_id IN ('A02', 'A03') GROUP BY 1").fetchall())
     assert levels["A03"] == ["authority", "service", "team"]
     assert "worker" in levels["A02"]
+
+
+def test_workforce_measures_break_down_by_team_not_worker(catalogue_warehouse):
+    """W01 to W06 are counted per team (their SQL returns team_id): no worker rows,
+    and nothing left "Not allocated" when every worker has a team."""
+    levels = catalogue_warehouse.con.execute(
+        "SELECT DISTINCT org_level, org_unit FROM measure_values WHERE measure_id LIKE 'W0%' "
+        "AND org_level IN ('worker', 'team')").fetchall()
+    assert sorted(levels) == [("team", "T1"), ("team", "T2")]
 
 
 def test_36_month_measures_start_when_three_years_are_in(catalogue_warehouse):

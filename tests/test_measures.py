@@ -394,3 +394,51 @@ def test_a_child_counts_once_a_month_for_the_worker_holding_their_case():
     }
     p92 = {(month, unit): value for (m, month, unit), value in counts.items() if m == "P92" and month == 3}
     assert p92 == {(3, "W1"): (1, 1), (3, "UNALLOCATED"): (1, 1), (3, "999"): (2, 2)}
+
+
+def test_a_teams_rows_are_credited_to_the_team_and_add_up():
+    """A snapshot measure about the workforce returns team_id instead of child_id:
+    its rows go to that team (none to a worker), a team's rows add up rather than
+    counting once (a numerator with no denominator too: it is a sum already), and a
+    row with no team is "Not allocated"."""
+    from headway.measures.catalogue import Measure
+    from headway.measures.engine import compute_measures
+    from headway.warehouse.results import create_result_tables
+
+    con = duckdb.connect()
+    create_result_tables(con)
+    con.execute(f"""
+        CREATE TABLE periods AS SELECT last_day(m::DATE) AS period_end, NULL::DATE AS window_start,
+                                       DATE '2024-01-01' AS first_data_day
+                                FROM range(DATE '2025-01-01', DATE '2025-04-01', INTERVAL 1 MONTH) r(m);
+        CREATE TABLE period_population AS SELECT period_end, 10000 AS population FROM periods;
+        CREATE TABLE allocations (child_id VARCHAR, worker_id VARCHAR, start_date DATE, end_date DATE);
+        {model_statement("case_holders")};
+        CREATE TABLE workers AS SELECT 'W1' AS worker_id, 'T1' AS team_id;
+        CREATE TABLE teams AS SELECT * FROM (VALUES ('T1', 'North'), ('T2', 'South')) t(team_id, service_area);
+        INSERT INTO org_units VALUES ('authority', '999', 'Authority', NULL, NULL);
+    """)
+    spans = Measure(id="W91", title="spans", description="d", unit="percent", polarity="context",
+                    basis="snapshot", sql="""
+        SELECT * FROM (VALUES ('T1', DATE '2025-01-31', DATE '2025-03-31', 1.5, 3.0),
+                              ('T1', DATE '2025-01-31', DATE '2025-03-31', 0.5, 1.0),  -- adds up
+                              ('T2', DATE '2025-02-28', NULL::DATE, 1.0, 4.0),
+                              (NULL, DATE '2025-01-31', NULL::DATE, 1.0, 2.0))
+               t(team_id, start_date, end_date, numerator, denominator)""")
+    month_ends = Measure(id="W92", title="month ends", description="d", unit="percent", polarity="context",
+                         basis="snapshot", sql="""
+        SELECT * FROM (VALUES ('T2', DATE '2025-03-31', 1, 4), ('T2', DATE '2025-03-31', 2, 4),
+                              ('T1', DATE '2025-03-31', 1, 0))  -- a sum: counts with no denominator
+               t(team_id, period_end, numerator, denominator)""")
+    assert [o.status for o in compute_measures(con, [spans, month_ends])] == ["ok", "ok"]
+    counts = {(m, int(month), level, unit): (num, den) for m, month, level, unit, num, den in con.execute("""
+        SELECT measure_id, month(period_end), org_level, org_unit, numerator, denominator
+        FROM measure_values WHERE org_level <> 'authority'""").fetchall()}
+    assert counts[("W91", 1, "team", "T1")] == (2.0, 4.0)
+    assert counts[("W91", 2, "team", "T2")] == (1.0, 4.0) and ("W91", 1, "team", "T2") not in counts
+    assert counts[("W91", 3, "service", "South")] == (1.0, 4.0) and ("W91", 3, "team", "T1") not in counts
+    assert counts[("W91", 1, "team", "UNALLOCATED")] == (1.0, 2.0)
+    assert counts[("W92", 3, "team", "T2")] == (3.0, 8.0) and counts[("W92", 3, "team", "T1")] == (1.0, 0.0)
+    assert con.execute("SELECT numerator, denominator FROM measure_values WHERE measure_id = 'W92' "
+                       "AND org_level = 'authority' AND month(period_end) = 3").fetchall() == [(4.0, 8.0)]
+    assert not [key for key in counts if key[2] == "worker"]

@@ -20,6 +20,9 @@ What the SQL must return depends on the basis:
                      the 12 months before it): the SQL joins the `periods` table (one
                      row per month end reported, column period_end) and returns one
                      row per case and month end; a row counts at that month end only.
+                     A snapshot about the workforce (vacancies, agency workers)
+                     returns team_id instead of child_id: each row is credited to
+                     that team, and a team's rows add up.
 
 `numerator` is true/false, or a number where the unit asks for one: unit `days`
 (value = total days / cases, an average) or `average` (numerator / denominator,
@@ -30,8 +33,10 @@ number of rows.
 
 `denominator` is optional: true/false (whether the row is in the denominator) or a
 number (e.g. full-time equivalents); without it every row is in the denominator. A
-numerator counts only on rows that are in the denominator. For a snapshot a child
-counts once per month end (their largest numerator and denominator). For a rate per
+numerator counts only on rows that are in the denominator (a team's row counts as
+it is: its numerator and denominator are sums already). For a snapshot a child
+counts once per month end (their largest numerator and denominator), credited to the
+worker holding their case on it. For a rate per
 10,000 the denominator is the ONS 0-17 population, not the rows.
 
 `lookback_months` holds a measure's first value back until that many months of data
@@ -64,11 +69,13 @@ UNITS = ("percent", "rate_per_10k", "count", "days", "average")
 MEDIAN_UNITS = ("days", "average")
 BASES = ("rolling_12_months", "rolling_36_months", "snapshot")
 WINDOW_MONTHS = {"rolling_12_months": 12, "rolling_36_months": 36, "snapshot": 0}
-# What each basis's SQL returns: any one of the column sets (snapshot has two forms).
+# What each basis's SQL returns: any one of the column sets (snapshot has two forms,
+# each for a child's cases or, about the workforce, a team's).
 REQUIRED_COLUMNS = {
     "rolling_12_months": [("child_id", "event_date", "numerator")],
     "rolling_36_months": [("child_id", "event_date", "numerator")],
-    "snapshot": [("child_id", "start_date", "end_date", "numerator"), ("child_id", "period_end", "numerator")],
+    "snapshot": [(who, *form, "numerator") for form in (("start_date", "end_date"), ("period_end",))
+                 for who in ("child_id", "team_id")],
 }
 # Sections in the order a scorecard reads, keyed by the ID prefix (measures.md section 5).
 SECTIONS = {

@@ -84,9 +84,9 @@ def compute_measures(con, measures: list[Measure], targets: dict | None = None,
     con.execute("""
         CREATE TEMP TABLE event_cases (measure_id VARCHAR, child_id VARCHAR, event_date DATE,
                                        numerator DOUBLE, denominator DOUBLE, bucket DOUBLE);
-        CREATE TEMP TABLE span_cases (measure_id VARCHAR, child_id VARCHAR, start_date DATE,
+        CREATE TEMP TABLE span_cases (measure_id VARCHAR, child_id VARCHAR, team_id VARCHAR, start_date DATE,
                                       end_date DATE, numerator DOUBLE, denominator DOUBLE, bucket DOUBLE);
-        CREATE TEMP TABLE month_end_cases (measure_id VARCHAR, child_id VARCHAR, period_end DATE,
+        CREATE TEMP TABLE month_end_cases (measure_id VARCHAR, child_id VARCHAR, team_id VARCHAR, period_end DATE,
                                            numerator DOUBLE, denominator DOUBLE, bucket DOUBLE);
     """)
     staged = _staged_sources(con)
@@ -169,12 +169,14 @@ def _cases(measure: Measure, columns: list[str]) -> Cases:
     """The SELECT that lists the measure's cases in its table's columns, tagged with
     its ID (catalogue.ID_PATTERN: capital letters and digits, safe as a literal)."""
     denominator = "coalesce(denominator::DOUBLE, 0)" if "denominator" in columns else "1"
+    # whose case: a child's, or (a workforce figure, without child_id) a team's
+    owner = "child_id, NULL" if "child_id" in columns else "NULL, team_id"
     if measure.basis != "snapshot":
         table, picked = "event_cases", "child_id, event_date"
     elif "period_end" in columns:
-        table, picked = "month_end_cases", "child_id, period_end"
+        table, picked = "month_end_cases", f"{owner}, period_end"
     else:
-        table, picked = "span_cases", "child_id, start_date, end_date"
+        table, picked = "span_cases", f"{owner}, start_date, end_date"
     numerator = "coalesce(numerator::DOUBLE, 0)"
     # a median measure is counted per value: the row's numerator is its bucket
     bucket = numerator if measure.median else "NULL"
@@ -243,7 +245,7 @@ def _attribute_and_count(con) -> None:
 HELD_ON = "LEFT JOIN case_holders h ON h.child_id = {child} AND {day} >= h.held_from AND {day} < h.held_until"
 # The worker's team, looked up once per count rather than once per case. Medians
 # stop at team level, so a median measure's counts keep the team and drop the worker.
-WORKER_AND_TEAM = """CASE WHEN NOT s.median THEN c.worker_id END AS worker_id, w.team_id
+WORKER_AND_TEAM = """CASE WHEN NOT s.median THEN c.worker_id END AS worker_id, {team} AS team_id
         FROM {counts} c
         JOIN measure_settings s USING (measure_id)
         LEFT JOIN workers w ON w.worker_id = c.worker_id"""
@@ -296,7 +298,7 @@ def _rolling_sql() -> str:
         ),
         monthly AS (
             SELECT c.measure_id, c.month, c.bucket, c.numerator, c.denominator, s.window_months,
-                   {WORKER_AND_TEAM.format(counts="held_monthly")}
+                   {WORKER_AND_TEAM.format(counts="held_monthly", team="w.team_id")}
         ),
         rolling AS (
             SELECT measure_id, month, worker_id, team_id, bucket,
@@ -316,11 +318,12 @@ def _snapshot_sql() -> str:
     A child's spans that share no month end (nearly all) are split by holder and
     counted span by span; a child whose spans do share one is counted month by
     month with the month-end cases, where the grouping keeps each child once."""
-    # A case's numerator counts only where its denominator does (as for events).
-    counted = "CASE WHEN c.denominator <> 0 THEN c.{column} END AS {column}"
+    # A child's numerator counts only where their denominator does (as for events); a
+    # team's row is a sum already (leavers from a team with no one left in post count).
+    counted = "CASE WHEN c.denominator <> 0 OR c.child_id IS NULL THEN c.{column} END AS {column}"
     return f"""
         spans AS (
-            SELECT c.measure_id, c.child_id, {counted.format(column="numerator")}, c.denominator,
+            SELECT c.measure_id, c.child_id, c.team_id, {counted.format(column="numerator")}, c.denominator,
                    {counted.format(column="bucket")},
                    greatest({_month_number("c.start_date")}, b.first_month) AS first,
                    least(coalesce({_month_number("c.end_date")}, b.last_month + 1), b.last_month + 1) AS until
@@ -332,7 +335,7 @@ def _snapshot_sql() -> str:
             FROM (SELECT measure_id, child_id, first,
                          max(until) OVER (PARTITION BY measure_id, child_id ORDER BY first
                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
-                  FROM spans WHERE first < until)
+                  FROM spans WHERE first < until AND child_id IS NOT NULL)
             WHERE first < reach
         ),
         child_months AS (
@@ -342,31 +345,38 @@ def _snapshot_sql() -> str:
             FROM (SELECT c.measure_id, c.child_id, p.month, {counted.format(column="numerator")},
                          {counted.format(column="bucket")}, c.denominator
                   FROM month_end_cases c JOIN period_months p USING (period_end)
+                  WHERE c.child_id IS NOT NULL
                   UNION ALL
                   SELECT measure_id, child_id, unnest(range(first, until)), numerator, bucket, denominator
                   FROM spans SEMI JOIN overlapping USING (measure_id, child_id))
             GROUP BY ALL
         ),
         held_months AS (
-            SELECT c.measure_id, h.worker_id, c.bucket, c.numerator, c.denominator,
+            SELECT c.measure_id, h.worker_id, NULL AS team_id, c.bucket, c.numerator, c.denominator,
                    c.month AS first, c.month + 1 AS until
             FROM child_months c
             LEFT JOIN holder_months h ON h.child_id = c.child_id AND c.month >= h.first AND c.month < h.until
             UNION ALL
-            SELECT s.measure_id, h.worker_id, s.bucket, s.numerator, s.denominator,
+            -- a team's (or no one's) month-end rows: no child to count once, so they add up
+            SELECT c.measure_id, NULL, c.team_id, {counted.format(column="bucket")},
+                   {counted.format(column="numerator")}, c.denominator, p.month, p.month + 1
+            FROM month_end_cases c JOIN period_months p USING (period_end)
+            WHERE c.child_id IS NULL
+            UNION ALL
+            SELECT s.measure_id, h.worker_id, s.team_id, s.bucket, s.numerator, s.denominator,
                    greatest(s.first, coalesce(h.first, s.first)), least(s.until, coalesce(h.until, s.until))
             FROM (SELECT * FROM spans ANTI JOIN overlapping USING (measure_id, child_id) WHERE first < until) s
             LEFT JOIN holder_months h ON h.child_id = s.child_id AND h.first < s.until AND s.first < h.until
         ),
         open_held AS (
-            SELECT measure_id, month, worker_id, bucket,
+            SELECT measure_id, month, worker_id, team_id, bucket,
                    coalesce(sum(numerator), 0) AS numerator, sum(denominator) AS denominator
             FROM (SELECT * EXCLUDE (first, until), unnest(range(first, until)) AS month FROM held_months)
             GROUP BY ALL
         ),
         snapshot AS (
             SELECT c.month, c.measure_id, c.bucket, c.numerator, c.denominator,
-                   {WORKER_AND_TEAM.format(counts="open_held")}
+                   {WORKER_AND_TEAM.format(counts="open_held", team="coalesce(c.team_id, w.team_id)")}
         )"""
 
 
