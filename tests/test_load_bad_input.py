@@ -131,6 +131,29 @@ def test_a_column_named_twice(tmp_path, workspace):
     assert f"{path}, row 1, column CHILD: this column appears twice on row 1" in message
 
 
+# ------------------------------------------------------------------ the case-management extract
+
+def test_a_worker_listed_twice_names_both_rows(tmp_path, workspace):
+    """A worker on two rows could be in two teams, and their children counted in
+    both: the file is refused, naming the row and the earlier one (a blank line and a
+    blank row between them still count as rows), never the ID."""
+    path = write(tmp_path / "org" / "workers.csv", "worker_id,worker_name,team_id,role\n"
+                 "W1,One,T1,Social Worker\nW2,Two,T1,Social Worker\n\n,,,\nW1,One,T2,Social Worker\n")
+    message = rejected([path], workspace)
+    assert f"{path}, table org_worker, row 6, column worker_id: has the same worker_id as row 2: " \
+           "each is listed once" in message
+    assert "W1" not in message.replace(str(path), "")
+
+
+def test_a_team_listed_twice_is_refused_and_distinct_ids_load(tmp_path, workspace):
+    teams = "team_id,team_name,service_area\nT1,North,Front Door\nT2,South,Front Door\n"
+    message = rejected([write(tmp_path / "bad" / "teams.csv", teams + "T1,North again,Children in Care\n")],
+                       workspace)
+    assert "row 4, column team_id: has the same team_id as row 2" in message
+    [result] = load_files([write(tmp_path / "good" / "teams.csv", teams)], workspace)
+    assert result.rows_accepted == 2
+
+
 # ------------------------------------------------------------------ encodings
 
 def test_utf8_with_bom_and_windows_1252_load(tmp_path, workspace):

@@ -168,11 +168,11 @@ def _nonempty_lines(data: bytes) -> np.ndarray:
 
 def to_staging(text: TextTable, table: str, fields: tuple[Field, ...], date_formats: tuple[str, ...],
                select: Callable[[dict[str, pa.Array]], pa.Array] | None = None,
-               left_out: dict[str, int] | None = None) -> pa.Table:
+               left_out: dict[str, int] | None = None, unique: tuple[str, ...] = ()) -> pa.Table:
     """The staging table from the file's text, leaving out blank rows and any row
     `select` (given the cleaned text columns) says False to (counted in `left_out`,
-    if given, by reason); every bad cell in the rows kept is an error, and any error
-    rejects the file."""
+    if given, by reason); every bad cell in the rows kept is an error, and so is a
+    value of a `unique` column that an earlier row has; any error rejects the file."""
     texts = {name: clean(column) for name, column in text.columns.items()}
     keep = pc.invert(blank_rows(texts)) if texts else pa.array([], pa.bool_())
     not_blank = pc.sum(keep).as_py() or 0
@@ -194,14 +194,43 @@ def to_staging(text: TextTable, table: str, fields: tuple[Field, ...], date_form
             column = text.original.get(p.source, p.source)
             errors += located_errors(text.file, table, column, p.message, list(rows), len(p.positions))
         raise FileRejected(errors)
+    repeated = [e for source in unique if source in texts for e in _repeats(text, table, source, texts[source], kept)]
+    if repeated:
+        raise FileRejected(repeated)
     return staging_table(table, columns)
+
+
+def _repeats(text: TextTable, table: str, source: str, values, kept) -> list[ReturnError]:
+    """An error for each row (up to ERRORS_SHOWN) whose `source` value an earlier row
+    has, naming that row (not the value: errors never quote one)."""
+    if isinstance(values, pa.ChunkedArray):  # one dictionary for the whole column
+        values = values.combine_chunks()
+    codes = pc.fill_null(pc.dictionary_encode(values).indices, -1).to_numpy(zero_copy_only=False)
+    seen, first = np.unique(codes, return_index=True)
+    again = np.ones(len(codes), dtype=bool)
+    again[first] = False
+    again &= codes >= 0  # a blank ID is the required-field check's to report
+    positions = np.flatnonzero(again)
+    if not positions.size:
+        return []
+    shown = positions[:ERRORS_SHOWN]
+    earlier = first[np.searchsorted(seen, codes[shown])]
+    at = (lambda p: p) if kept is None else (lambda p: kept[p])
+    rows, earlier_rows = text.row_numbers(at(shown)), text.row_numbers(at(earlier))
+    column = text.original.get(source, source)
+    errors = [ReturnError(text.file, f"has the same {column} as row {int(e)}: each is listed once", table=table,
+                          row=int(r), column=column) for r, e in zip(rows, earlier_rows)]
+    if positions.size > ERRORS_SHOWN:
+        errors.append(ReturnError(text.file, f"and {positions.size - ERRORS_SHOWN:,} more rows with the same "
+                                             "problem", table=table, column=column))
+    return errors
 
 
 def read_shape(text: TextTable, shape: CsvShape, path: Path, date_formats: tuple[str, ...],
                select: Callable[[dict[str, pa.Array]], pa.Array] | None = None) -> ReturnFile:
     """A CSV file of a known shape as its staging table, noting columns it lacks."""
     left_out: dict[str, int] = {}
-    table = to_staging(text, shape.table, shape.fields, date_formats, select, left_out)
+    table = to_staging(text, shape.table, shape.fields, date_formats, select, left_out, shape.unique)
     if table.num_rows == 0:  # loading it would replace the year's table with nothing
         raise FileRejected([ReturnError(text.file, f"has column names on row 1 but no rows Headway can load "
                                                    f"under them ({left_out['blank']:,} blank, "

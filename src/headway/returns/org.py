@@ -7,7 +7,8 @@ Three CSV files, each recognised by its columns:
     allocations  child_id, worker_id, start_date, end_date (blank: still allocated)
 
 They describe the organisation as it is now, not one collection year: each load
-replaces the last (staging/org_*/current.parquet). Dates are YYYY-MM-DD, or
+replaces the last (staging/org_*/current.parquet). A team or worker is listed once
+(a worker on two rows could be in two teams, and their children counted in both). Dates are YYYY-MM-DD, or
 DD/MM/YYYY as a spreadsheet may write them.
 """
 
@@ -25,11 +26,11 @@ SHAPES = (
     CsvShape("Teams", "org_team", (
         Field("team_id", "TEAM_ID", required=True), Field("team_name", "TEAM_NAME"),
         Field("service_area", "SERVICE_AREA"),
-    ), identifying=("TEAM_ID", "TEAM_NAME", "SERVICE_AREA")),
+    ), identifying=("TEAM_ID", "TEAM_NAME", "SERVICE_AREA"), unique=("TEAM_ID",)),
     CsvShape("Workers", "org_worker", (
         Field("worker_id", "WORKER_ID", required=True), Field("worker_name", "WORKER_NAME"),
         Field("team_id", "TEAM_ID"), Field("role", "ROLE"),
-    ), identifying=("WORKER_ID", "WORKER_NAME", "TEAM_ID")),
+    ), identifying=("WORKER_ID", "WORKER_NAME", "TEAM_ID"), unique=("WORKER_ID",)),
     CsvShape("Allocations", "org_allocation", (
         Field("child_id", "CHILD_ID", required=True), Field("worker_id", "WORKER_ID", required=True),
         Field("start_date", "START_DATE", "date", required=True), Field("end_date", "END_DATE", "date"),

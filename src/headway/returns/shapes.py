@@ -37,6 +37,7 @@ class CsvShape:
     table: str                       # the staging table it fills
     fields: tuple[Field, ...]
     identifying: tuple[str, ...]     # columns that must all be on row 1
+    unique: tuple[str, ...] = ()     # a column no two rows may share (an ID listed once)
 
     @property
     def looks_like(self) -> str:
