@@ -140,6 +140,10 @@ EPISODES = [
     ("K12", "2023-10-01", "2025-01-15", "P", "E1", "A6", "E11"),
 ]
 
+# Miles from home (pl_distance, worked out at load from HOME_POST and PL_POST) of the
+# placements that have one; the others' postcodes are unknown.
+PLACEMENT_MILES = {("K8", "2024-10-01"): 35.2, ("K2", "2025-06-01"): 20.1, ("K11", "2025-10-01"): 20.0}
+
 HEADERS = [("K1", "2013-05-01"), ("K2", "2012-02-10"), ("K3", "2010-03-31"), ("K4", "2008-03-31"),
            ("K5", "2012-01-01"), ("K6", "2007-03-31"), ("K7", "2021-06-01"), ("K8", "2020-01-15"),
            ("K10", "2014-07-01"), ("K11", "2019-01-01"),
@@ -188,7 +192,8 @@ def write_catalogue_fixture(settings: Settings) -> None:
             {"child_id": c, "plan_start_date": D(s), "review_date": D(r)}
             for c, s, r in CP_REVIEWS if in_years(r, r) == [year]], year)
         write_staging(settings, "ssda903_episodes", [
-            {"child_id": c, "decom": D(s), "dec": _d(e), "rne": rne, "ls": ls, "place": place, "rec": rec}
+            {"child_id": c, "decom": D(s), "dec": _d(e), "rne": rne, "ls": ls, "place": place, "rec": rec,
+             "pl_distance": PLACEMENT_MILES.get((c, s))}
             for c, s, e, rne, ls, place, rec in episodes[year]], year)
         write_staging(settings, "ssda903_reviews", [
             {"child_id": c, "review": D(r)} for c, r in CLA_REVIEWS if in_years(r, r) == [year]], year)

@@ -6,6 +6,5 @@
 -- model plus these tables, so a measure and this plan cannot drift apart.
 -- CREATE ... IF NOT EXISTS: once a table is in the real model, the real one is used.
 
--- Postcode locations (postcode_locations), from the ONS Postcode Directory, looked
--- up by the SSDA903 Episodes postcodes (cla_episodes.home_post, pl_post).
-CREATE TABLE IF NOT EXISTS postcode_locations (postcode VARCHAR, latitude DOUBLE, longitude DOUBLE);
+-- None at present: every measure's sources are read (L06's postcodes became
+-- warehouse/placement_distance.py's pl_distance, worked out at load).

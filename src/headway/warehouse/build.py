@@ -162,10 +162,14 @@ def _stage(con, settings: Settings, table: str, columns: dict[str, str], name: s
     year_column = ", collection_year INTEGER" if yearly else ""
     con.execute(f"CREATE TABLE {name} ({declared}{year_column})")
     if files:
-        picked = ", ".join(f"{column}::{kind}" for column, kind in columns.items())
+        paths = [str(f) for f in files]
+        # a column added since the files were staged is blank until they are loaded again
+        staged = {row[0] for row in con.execute(
+            "DESCRIBE SELECT * FROM read_parquet(?, union_by_name = true)", [paths]).fetchall()}
+        picked = ", ".join(f"{column if column in staged else 'NULL'}::{kind}" for column, kind in columns.items())
         year = ", regexp_extract(filename, '(\\d{4})\\.parquet$', 1)::INTEGER" if yearly else ""
         con.execute(f"INSERT INTO {name} SELECT {picked}{year} "
-                    f"FROM read_parquet(?, filename = true, union_by_name = true)", [[str(f) for f in files]])
+                    f"FROM read_parquet(?, filename = true, union_by_name = true)", [paths])
     return len(files)
 
 

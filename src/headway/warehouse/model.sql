@@ -41,7 +41,7 @@ FROM stg_cin_cp_review;
 -- Children looked after: one row per episode of care (SSDA903 Episodes).
 CREATE TABLE cla_episodes AS
 SELECT child_id, decom, dec, rne, ls, cin, place, place_provider, rec, reason_place_change,
-       collection_year, home_post, pl_post
+       collection_year, home_post, pl_post, pl_distance
 FROM stg_ssda903_episodes
 QUALIFY row_number() OVER (PARTITION BY child_id, decom ORDER BY collection_year DESC) = 1;
 

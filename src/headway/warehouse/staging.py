@@ -26,7 +26,9 @@ Before anything is written, in this order:
    produced (the 903 files' text, the CIN children; no file is read twice): a
    fatal problem rejects the load, warnings load and are listed on the file's result;
 4. every table goes through privacy.protect_tables: child IDs become keyed pseudonyms,
-   postcodes sectors, dates of birth (optionally) the first of the month. The key
+   postcodes sectors (after placement_distance.py has measured the miles between a
+   903 episode's home and placement postcodes), dates of birth (optionally) the
+   first of the month. The key
    (config.pseudonym_key) is never written; `staging/.key-check` holds a value
    that shows which key was used, so a load with another key is refused instead of
    turning each child into two.
@@ -61,6 +63,7 @@ from headway.errors import FileRejected, HeadwayError, ReturnError
 from headway.returns import read_returns
 from headway.returns.shapes import ReturnFile, is_yearly, year_label
 from headway.warehouse import privacy, resubmission
+from headway.warehouse.placement_distance import add_placement_distance
 
 CURRENT = "current"
 KEY_CHECK = ".key-check"
@@ -206,7 +209,9 @@ def _protect(returns: list[ReturnFile], key: bytes, settings: Settings) -> None:
     """Child IDs pseudonymised (and the rest of privacy.protect) in every table of every
     file, all at once: an ID in many files is hashed once."""
     tables = [(r, name) for r in returns for name in r.tables]
-    protected = privacy.protect_tables([r.tables[name] for r, name in tables], key, settings)
+    # the placement distance needs the whole postcodes, which privacy cuts to sectors
+    protected = privacy.protect_tables([add_placement_distance(r.tables[name]) for r, name in tables], key,
+                                       settings)
     for (r, name), (table, notes) in zip(tables, protected):
         r.tables[name] = table
         r.notes += [f"{name}: {note}" if len(r.tables) > 1 else note for note in notes]

@@ -17,7 +17,8 @@ STAGING_TABLES: dict[str, dict[str, str]] = {
         "child_id": "VARCHAR", "decom": "DATE", "rne": "VARCHAR", "ls": "VARCHAR",
         "cin": "VARCHAR", "place": "VARCHAR", "place_provider": "VARCHAR",
         "dec": "DATE", "rec": "VARCHAR", "reason_place_change": "VARCHAR",
-        "home_post": "VARCHAR", "pl_post": "VARCHAR",  # postcodes, stored as read
+        "home_post": "VARCHAR", "pl_post": "VARCHAR",  # postcodes, cut to sectors by privacy.py
+        "pl_distance": "DOUBLE",  # miles between them, worked out first (placement_distance.py)
     },
     "ssda903_reviews": {
         "child_id": "VARCHAR", "review": "DATE", "review_code": "VARCHAR",
