@@ -317,7 +317,8 @@ def _snapshot_sql() -> str:
     start's month to the month before its end's (start_date <= month end < end_date).
     A child's spans that share no month end (nearly all) are split by holder and
     counted span by span; a child whose spans do share one is counted month by
-    month with the month-end cases, where the grouping keeps each child once."""
+    month with the month-end cases, where the grouping keeps each child once. A
+    team's rows (a workforce measure's: team_id, no child) go to that team and add up."""
     # A child's numerator counts only where their denominator does (as for events); a
     # team's row is a sum already (leavers from a team with no one left in post count).
     counted = "CASE WHEN c.denominator <> 0 OR c.child_id IS NULL THEN c.{column} END AS {column}"
