@@ -230,25 +230,41 @@ def model_statement(table: str) -> str:
     return next(s for s in MODEL_SQL.read_text(encoding="utf-8").split(";") if f"CREATE TABLE {table} AS" in s)
 
 
+def engine_warehouse(first_month: str, last_month: str, allocations=(), workers=(), teams=()):
+    """An in-memory warehouse with just what the engine reads: a month end for each
+    month from first_month to last_month (first days, inclusive), a population of
+    10,000, case_holders made by model.sql from `allocations` (child, worker, start,
+    end), `workers` (worker, team) and `teams` (team, service area)."""
+    from headway.warehouse.results import create_result_tables
+
+    con = duckdb.connect()
+    create_result_tables(con)
+    con.execute("""
+        CREATE TABLE periods AS SELECT last_day(m::DATE) AS period_end, NULL::DATE AS window_start,
+                                       DATE '2024-01-01' AS first_data_day
+                                FROM range(?::DATE, ?::DATE + INTERVAL 1 DAY, INTERVAL 1 MONTH) r(m)
+    """, [first_month, last_month])
+    con.execute("""
+        CREATE TABLE period_population AS SELECT period_end, 10000 AS population FROM periods;
+        CREATE TABLE allocations (child_id VARCHAR, worker_id VARCHAR, start_date DATE, end_date DATE);
+        CREATE TABLE workers (worker_id VARCHAR, team_id VARCHAR);
+        CREATE TABLE teams (team_id VARCHAR, service_area VARCHAR);
+        INSERT INTO org_units VALUES ('authority', '999', 'Authority', NULL, NULL);
+    """)
+    for table, rows in (("allocations", allocations), ("workers", workers), ("teams", teams)):
+        if rows:
+            con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", list(rows))
+    con.execute(model_statement("case_holders"))
+    return con
+
+
 def test_a_measure_failing_on_the_data_fails_alone():
     """All measures' cases are inserted in one statement; SQL that binds but fails as
     it runs (here error()) fails that measure only, the others in its table compute."""
     from headway.measures.catalogue import Measure
     from headway.measures.engine import compute_measures
-    from headway.warehouse.results import create_result_tables
 
-    con = duckdb.connect()
-    create_result_tables(con)
-    con.execute(f"""
-        CREATE TABLE periods AS SELECT DATE '2025-01-31' AS period_end, NULL::DATE AS window_start,
-                                       DATE '2024-01-01' AS first_data_day;
-        CREATE TABLE period_population AS SELECT period_end, 10000 AS population FROM periods;
-        CREATE TABLE allocations (child_id VARCHAR, worker_id VARCHAR, start_date DATE, end_date DATE);
-        {model_statement("case_holders")};
-        CREATE TABLE workers (worker_id VARCHAR, team_id VARCHAR);
-        CREATE TABLE teams (team_id VARCHAR, service_area VARCHAR);
-        INSERT INTO org_units VALUES ('authority', '999', 'Authority', NULL, NULL);
-    """)
+    con = engine_warehouse("2025-01-01", "2025-01-01")
     events = "SELECT 'C1' AS child_id, DATE '2025-01-10' AS event_date, {numerator} AS numerator"
     good = Measure(id="R91", title="good", description="d", unit="count", polarity="context",
                    basis="rolling_12_months", sql=events.format(numerator="TRUE"))
@@ -296,25 +312,12 @@ def test_month_ends_counted_at_the_edges_of_spans_and_windows():
     event in each month end whose 12 months hold it."""
     from headway.measures.catalogue import Measure
     from headway.measures.engine import compute_measures
-    from headway.warehouse.results import create_result_tables
 
-    con = duckdb.connect()
-    create_result_tables(con)
-    con.execute(f"""
-        CREATE TABLE periods AS SELECT last_day(m::DATE) AS period_end, NULL::DATE AS window_start,
-                                       DATE '2024-01-01' AS first_data_day
-                                FROM range(DATE '2025-01-01', DATE '2026-02-01', INTERVAL 1 MONTH) r(m);
-        CREATE TABLE period_population AS SELECT period_end, 10000 AS population FROM periods;
-        CREATE TABLE allocations AS
-        SELECT * FROM (VALUES ('C1', 'W1', DATE '2025-01-01', NULL::DATE),
-                              ('C4', 'W2', DATE '2025-01-15', DATE '2025-01-15'),    -- two allocations on one
-                              ('C4', 'W1', DATE '2025-01-15', NULL::DATE))           -- day: the lasting one holds
-                      t(child_id, worker_id, start_date, end_date);
-        {model_statement("case_holders")};
-        CREATE TABLE workers AS SELECT * FROM (VALUES ('W1', 'T1'), ('W2', 'T1')) t(worker_id, team_id);
-        CREATE TABLE teams AS SELECT 'T1' AS team_id, 'Service' AS service_area;
-        INSERT INTO org_units VALUES ('authority', '999', 'Authority', NULL, NULL);
-    """)
+    con = engine_warehouse("2025-01-01", "2026-01-01",
+                           allocations=[("C1", "W1", "2025-01-01", None),
+                                        ("C4", "W2", "2025-01-15", "2025-01-15"),  # two allocations on one
+                                        ("C4", "W1", "2025-01-15", None)],         # day: the lasting one holds
+                           workers=[("W1", "T1"), ("W2", "T1")], teams=[("T1", "Service")])
     spans = Measure(id="P90", title="spans", description="d", unit="count", polarity="context",
                     basis="snapshot", sql="""
         SELECT * FROM (VALUES ('C1', NULL::DATE, NULL::DATE),                    -- no start: never open
@@ -347,25 +350,12 @@ def test_a_child_counts_once_a_month_for_the_worker_holding_their_case():
     end, counts once (their numerator if any of the rows has it)."""
     from headway.measures.catalogue import Measure
     from headway.measures.engine import compute_measures
-    from headway.warehouse.results import create_result_tables
 
-    con = duckdb.connect()
-    create_result_tables(con)
-    con.execute(f"""
-        CREATE TABLE periods AS SELECT last_day(m::DATE) AS period_end, NULL::DATE AS window_start,
-                                       DATE '2024-01-01' AS first_data_day
-                                FROM range(DATE '2025-01-01', DATE '2025-08-01', INTERVAL 1 MONTH) r(m);
-        CREATE TABLE period_population AS SELECT period_end, 10000 AS population FROM periods;
-        CREATE TABLE allocations AS
-        SELECT * FROM (VALUES ('C1', 'W1', DATE '2025-02-15', DATE '2025-03-31'),  -- ends: then nobody
-                              ('C1', 'W2', DATE '2025-05-01', NULL::DATE),
-                              ('C2', 'W1', DATE '2024-06-01', NULL::DATE))
-                      t(child_id, worker_id, start_date, end_date);
-        {model_statement("case_holders")};
-        CREATE TABLE workers AS SELECT * FROM (VALUES ('W1', 'T1'), ('W2', 'T1')) t(worker_id, team_id);
-        CREATE TABLE teams AS SELECT 'T1' AS team_id, 'Service' AS service_area;
-        INSERT INTO org_units VALUES ('authority', '999', 'Authority', NULL, NULL);
-    """)
+    con = engine_warehouse("2025-01-01", "2025-07-01",
+                           allocations=[("C1", "W1", "2025-02-15", "2025-03-31"),  # ends: then nobody
+                                        ("C1", "W2", "2025-05-01", None),
+                                        ("C2", "W1", "2024-06-01", None)],
+                           workers=[("W1", "T1"), ("W2", "T1")], teams=[("T1", "Service")])
     spans = Measure(id="P91", title="spans", description="d", unit="percent", polarity="context",
                     basis="snapshot", sql="""
         SELECT * FROM (VALUES ('C1', DATE '2025-01-01', DATE '2025-07-01', TRUE),
@@ -403,21 +393,9 @@ def test_a_teams_rows_are_credited_to_the_team_and_add_up():
     row with no team is "Not allocated"."""
     from headway.measures.catalogue import Measure
     from headway.measures.engine import compute_measures
-    from headway.warehouse.results import create_result_tables
 
-    con = duckdb.connect()
-    create_result_tables(con)
-    con.execute(f"""
-        CREATE TABLE periods AS SELECT last_day(m::DATE) AS period_end, NULL::DATE AS window_start,
-                                       DATE '2024-01-01' AS first_data_day
-                                FROM range(DATE '2025-01-01', DATE '2025-04-01', INTERVAL 1 MONTH) r(m);
-        CREATE TABLE period_population AS SELECT period_end, 10000 AS population FROM periods;
-        CREATE TABLE allocations (child_id VARCHAR, worker_id VARCHAR, start_date DATE, end_date DATE);
-        {model_statement("case_holders")};
-        CREATE TABLE workers AS SELECT 'W1' AS worker_id, 'T1' AS team_id;
-        CREATE TABLE teams AS SELECT * FROM (VALUES ('T1', 'North'), ('T2', 'South')) t(team_id, service_area);
-        INSERT INTO org_units VALUES ('authority', '999', 'Authority', NULL, NULL);
-    """)
+    con = engine_warehouse("2025-01-01", "2025-03-01", workers=[("W1", "T1")],
+                           teams=[("T1", "North"), ("T2", "South")])
     spans = Measure(id="W91", title="spans", description="d", unit="percent", polarity="context",
                     basis="snapshot", sql="""
         SELECT * FROM (VALUES ('T1', DATE '2025-01-31', DATE '2025-03-31', 1.5, 3.0),
