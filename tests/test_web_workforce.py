@@ -77,6 +77,21 @@ def test_at_the_authority_the_digest_agrees_with_the_w_measures(app):
     assert month.caseload_all == pytest.approx(measured["W04"]) == pytest.approx(64 / 4.5)
 
 
+def test_for_each_team_the_digest_agrees_with_the_w_measures(app):
+    """The W measures break down by team (their rows carry team_id); each team's
+    figure is the digest's for that team alone (T1: agency 1 of 3 FTE, nobody left,
+    48 cases over 3 FTE; T2: no agency, B6 left, 16 cases over 1.5 FTE)."""
+    with Warehouse(app["warehouse"].warehouse_path) as wh:
+        rows = wh.workforce_team_months(MARCH)
+        by_team = {m: {r["org_unit"]: r["value"] for r in wh.breakdown(m, MARCH, "team")} for m in ("W02", "W03", "W04")}
+    expected = {"T1": (100 / 3, 0.0, 16.0), "T2": (0.0, 100 / 1.5, 16 / 1.5)}
+    for team, (agency, turnover, caseload) in expected.items():
+        month = digest(rows, lambda t, team=team: t == team, app["warehouse"].caseload_targets)[-1]
+        assert month.agency_rate == pytest.approx(by_team["W02"][team]) == pytest.approx(agency)
+        assert month.turnover == pytest.approx(by_team["W03"][team]) == pytest.approx(turnover)
+        assert month.caseload_all == pytest.approx(by_team["W04"][team]) == pytest.approx(caseload)
+
+
 def test_a_service_area_counts_only_its_own_teams(visit):
     shown = summary(visit("executive").get("/workforce/?unit=service:Assessment"))
     assert (shown["establishment"], shown["vacancy_gap"], shown["agency_rate"], shown["teams_at_target"]) == (
