@@ -14,7 +14,6 @@ Headway does not use. The synthetic authority draws its postcodes from the list
 from __future__ import annotations
 
 import importlib.util
-from functools import lru_cache
 from pathlib import Path
 
 from headway.errors import HeadwayError
@@ -37,10 +36,10 @@ def data_file(letter: str) -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / f"postcodes_{letter}.msgpack.br"
 
 
-@lru_cache(maxsize=None)
 def postcodes_starting(letter: str) -> dict[str, list]:
     """The list's columns for the postcodes starting with `letter` (empty lists if
-    there is no such file); about 0.15 s a letter, read once per process."""
+    there is no such file): about 0.15 s for a letter. Callers keep what they need
+    in a compact form rather than these Python lists (about 40 MB a letter)."""
     import brotli
     import msgpack
 

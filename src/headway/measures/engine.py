@@ -251,6 +251,10 @@ WORKER_AND_TEAM = """CASE WHEN NOT s.median THEN c.worker_id END AS worker_id, {
         LEFT JOIN workers w ON w.worker_id = c.worker_id"""
 
 
+# A month number after every date: nobody's months after a child's last holder run to it.
+NEVER_MONTH = 2 ** 31 - 1
+
+
 def _holder_months_sql() -> str:
     """holder_months: case_holders in month numbers, for counting at month ends. A
     holder holds the month ends from held_from's month to the month before
@@ -274,9 +278,6 @@ def _holder_months_sql() -> str:
         UNION ALL
         SELECT child_id, NULL, max(until), {NEVER_MONTH} FROM kept GROUP BY child_id
     """
-
-
-NEVER_MONTH = 2 ** 31 - 1
 
 
 def _rolling_sql() -> str:

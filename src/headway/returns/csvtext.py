@@ -215,8 +215,9 @@ def _repeats(text: TextTable, table: str, source: str, values, kept) -> list[Ret
         return []
     shown = positions[:ERRORS_SHOWN]
     earlier = first[np.searchsorted(seen, codes[shown])]
-    at = (lambda p: p) if kept is None else (lambda p: kept[p])
-    rows, earlier_rows = text.row_numbers(at(shown)), text.row_numbers(at(earlier))
+    if kept is not None:  # positions among the rows kept -> positions in the file
+        shown, earlier = kept[shown], kept[earlier]
+    rows, earlier_rows = text.row_numbers(shown), text.row_numbers(earlier)
     column = text.original.get(source, source)
     errors = [ReturnError(text.file, f"has the same {column} as row {int(e)}: each is listed once", table=table,
                           row=int(r), column=column) for r, e in zip(rows, earlier_rows)]

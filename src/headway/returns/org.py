@@ -8,8 +8,8 @@ Three CSV files, each recognised by its columns:
 
 They describe the organisation as it is now, not one collection year: each load
 replaces the last (staging/org_*/current.parquet). A team or worker is listed once
-(a worker on two rows could be in two teams, and their children counted in both). Dates are YYYY-MM-DD, or
-DD/MM/YYYY as a spreadsheet may write them.
+(a worker on two rows could be in two teams, and their children counted in both).
+Dates are YYYY-MM-DD, or DD/MM/YYYY as a spreadsheet may write them.
 """
 
 from __future__ import annotations
