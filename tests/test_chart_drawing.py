@@ -116,7 +116,7 @@ def test_other_specs_are_left_to_vl_convert(monkeypatch):
     with pytest.raises(NotDrawable):
         draw(spec)
     used = []
-    monkeypatch.setattr(charts, "to_svg", lambda s: used.append(s) or "<svg ></svg>")
+    monkeypatch.setattr(charts, "vl_convert_svg", lambda s: used.append(s) or "<svg ></svg>")
     web_svg.clear_cache()
     assert 'role="img"' in web_svg.inline_svg(spec, "A chart")
     assert used == [spec]
@@ -128,10 +128,22 @@ def test_the_web_pages_draw_charts_py_shapes_without_vl_convert(monkeypatch):
     def refuse(spec):
         raise AssertionError("vl-convert was asked to draw one of charts.py's own shapes")
 
-    monkeypatch.setattr(charts, "to_svg", refuse)
+    monkeypatch.setattr(charts, "vl_convert_svg", refuse)
     web_svg.clear_cache()
     points = months([10.0, 20.0, 15.0], target=12.0)
     rows = [{"org_unit_name": "Team A", "value": 3.0, "numerator": 3, "target": 2.0}]
     for spec in (charts.sparkline(points), charts.trend_chart(MEASURE, points),
                  charts.workforce_chart("Agency rate", "percent", points), charts.breakdown_chart(MEASURE, rows)):
         assert web_svg.inline_svg(spec, "label").startswith('<svg role="img" aria-label="label"')
+
+
+def test_the_committee_pack_draws_charts_py_shapes_without_vl_convert(monkeypatch):
+    """The pack's trend charts come from charts.to_svg too (a 70-page pack has one a measure)."""
+    from headway.reports import committee
+
+    def refuse(spec):
+        raise AssertionError("vl-convert was asked to draw one of charts.py's own shapes")
+
+    monkeypatch.setattr(charts, "vl_convert_svg", refuse)
+    context = committee.chart_context(MEASURE, months([10.0, 20.0, 15.0], target=12.0))
+    assert context["chart_svg"].startswith('<svg role="img" aria-label="Line chart of ')

@@ -1,12 +1,13 @@
-"""Draw the Vega-Lite specs that charts.py builds as SVG, in Python, for web pages.
+"""Draw the Vega-Lite specs that charts.py builds as SVG, in Python.
 
-The spec stays the one definition of each chart: the committee pack renders it with
-vl-convert (charts.to_svg), which draws any Vega-Lite, and the dashboard draws it
-here. Why two: vl-convert takes about 8 ms for a sparkline and 45 to 60 ms for a trend
-chart, and every unit has its own charts (a team's scorecard has a sparkline for each
-of 60 measures: half a second of CPU the first time it is opened after a refresh, on a
-server with 921 teams and 5,000 workers). This draws charts.py's few shapes in well
-under a millisecond:
+The spec stays the one definition of each chart; charts.to_svg draws it here for the
+web pages and the committee pack, and hands any other spec to vl-convert, which
+draws any Vega-Lite. Why not vl-convert for all: it takes about 8 ms for a sparkline
+and 45 to 60 ms for a trend chart, and every unit has its own charts (a team's
+scorecard has a sparkline for each of 60 measures: half a second of CPU the first
+time it is opened after a refresh, on a server with 921 teams and 5,000 workers; the
+committee pack has a trend chart for each measure). This draws charts.py's few
+shapes in well under a millisecond:
 
 - lines over months (sparkline, trend_chart, workforce_chart): a line with points,
   a dashed target line, a horizontal rule (the zero of a vacancy gap);

@@ -108,7 +108,8 @@ def built_at_text(value: str | None) -> str:
 def chart_svg(spec: dict, label: str) -> SafeString:
     """The chart as an inline <svg> with a text alternative.
 
-    vl-convert escapes every text it writes into the SVG, so the markup is safe as it is.
+    chart_drawing and vl-convert both escape every text they write into the SVG, so the
+    markup is safe as it is.
     """
     svg = charts.to_svg(spec)
     return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" focusable="false" ', 1))

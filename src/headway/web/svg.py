@@ -1,7 +1,7 @@
 """Charts as inline SVG, drawn on the server from the shared Vega-Lite specs.
 
-charts.py's own shapes are drawn in Python (chart_drawing.py); any other spec goes to
-vl-convert, which takes tens of milliseconds a chart. Drawn SVGs are cached keyed on
+charts.to_svg draws charts.py's own shapes in Python (chart_drawing.py) and any other
+spec with vl-convert, which takes tens of milliseconds a chart. Drawn SVGs are cached keyed on
 the spec's JSON: the same data gives the same spec, and a refresh with new data gives
 new keys.
 """
@@ -14,7 +14,7 @@ from functools import lru_cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from headway import chart_drawing, charts
+from headway import charts
 
 CACHE_SIZE = 1024  # a few hundred measures' sparklines plus recently viewed charts
 
@@ -26,11 +26,7 @@ def spec_key(spec: dict) -> str:
 
 @lru_cache(maxsize=CACHE_SIZE)
 def _render(spec_json: str) -> str:
-    spec = json.loads(spec_json)
-    try:
-        return chart_drawing.draw(spec)  # charts.py's own shapes, in well under a millisecond
-    except chart_drawing.NotDrawable:
-        return charts.to_svg(spec)  # anything else, with vl-convert
+    return charts.to_svg(json.loads(spec_json))
 
 
 def inline_svg(spec: dict, label: str | None = None) -> SafeString:
