@@ -1,8 +1,9 @@
 """Chart definitions: one Vega-Lite spec per chart, shared by the web page and the report.
 
-The web page draws the spec as inline SVG on the server (chart_drawing.py, with the
-data table beside it for screen readers); the committee pack renders the same spec
-to SVG with vl-convert. A new chart is a new function here returning a spec dict.
+to_svg draws a spec as SVG for the web page (inline, with the data table beside it
+for screen readers) and for the committee pack alike: this module's shapes in Python
+(chart_drawing.py), anything else with vl-convert. A new chart is a new function
+here returning a spec dict.
 
 Colours come from the GOV.UK palette; RAG is never shown by colour alone (every
 chart sits next to a table, and the scorecard prints the RAG word).

@@ -1,9 +1,9 @@
 """Charts as inline SVG, drawn on the server from the shared Vega-Lite specs.
 
-charts.to_svg draws charts.py's own shapes in Python (chart_drawing.py) and any other
-spec with vl-convert, which takes tens of milliseconds a chart. Drawn SVGs are cached keyed on
-the spec's JSON: the same data gives the same spec, and a refresh with new data gives
-new keys.
+charts.to_svg draws charts.py's own shapes in Python (chart_drawing.py) and any
+other spec with vl-convert, which takes tens of milliseconds a chart. Drawn SVGs are
+cached keyed on the spec's JSON: the same data gives the same spec, and a refresh
+with new data gives new keys.
 """
 
 from __future__ import annotations
